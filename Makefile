@@ -1,0 +1,86 @@
+# 办事助手 — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+CODE := $(foreach d,bot connectors actions knowledge,$(if $(wildcard $(d)/*.py),$(d)))
+
+.PHONY: help install lock vocab train run shell test lint typecheck pytest data-validate \
+        nlu-report knowledge-check bench clean
+
+help:
+	@echo "make run    — install, train if needed, start the assistant"
+	@echo "make test   — install, train if needed, run every test, lint and type check"
+	@echo "make shell  — chat with the assistant in the terminal"
+	@echo "other: install train vocab lint typecheck nlu-report knowledge-check bench lock clean"
+
+install: $(VENV)/.installed
+
+# The venv is rebuilt only when the lock changes (scripts/install.sh caches it by hash).
+$(VENV)/.installed: requirements.lock scripts/install.sh
+	@bash scripts/install.sh
+	@touch $@
+
+lock: install
+	$(PY) -m pip install -q -r requirements.in
+	$(PY) -m pip freeze --all | grep -v '^pip==' > requirements.lock
+
+vocab: install
+	$(PY) -m knowledge.vocab
+
+train: install
+	@$(PY) -m knowledge.vocab --check
+	@$(PY) -m bot.model train
+
+run: install train
+	@$(PY) -m bot.run
+
+shell: install train
+	@$(PY) -m bot.shell
+
+data-validate: install
+	@mkdir -p var
+	$(VENV)/bin/rasa data validate --max-history 5 >var/validate.log 2>&1 \
+	  || (tail -40 var/validate.log; exit 1)
+	@echo "rasa data validate: ok"
+
+knowledge-check: install
+	$(PY) -m knowledge.check
+
+lint: install
+	$(VENV)/bin/ruff check $(CODE) tests bench
+	$(VENV)/bin/ruff format --check $(CODE) tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy $(CODE)
+
+# pytest exits 5 when it collects nothing; that must fail too, so it is not special-cased.
+pytest: install train
+	$(PY) -m pytest
+
+nlu-report: install train
+	$(PY) -m bot.nlu.evaluate --report reports/nlu
+
+test: install
+	@mkdir -p var
+	@$(PY) -m knowledge.vocab --check
+	@$(PY) -m bot.model train
+	@$(MAKE) --no-print-directory data-validate
+	@$(MAKE) --no-print-directory knowledge-check
+	$(PY) -m pytest
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory typecheck
+	@echo "make test: all checks passed"
+
+bench: install train
+	$(PY) -m bench.nlu_compare
+	$(PY) -m bench.parse_latency
+	$(PY) -m bench.knowledge_latency
+
+clean:
+	rm -rf models var reports .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,170 @@
+"""Starts the whole assistant on one machine, waits until every part answers, stops all on Ctrl-C.
+
+python -m bot.run
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import httpx
+import yaml
+
+from bot.model import train
+from bot.settings import PROJECT_ROOT, Settings, get_settings
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    health_url: str
+    env: Dict[str, str]
+
+
+def write_endpoints(settings: Settings) -> Path:
+    """Rasa's endpoints for these settings: the action server, and the tracker store."""
+    tracker = {"type": "SQL", "dialect": "sqlite", "db": str(settings.var_dir / "rasa_tracker.db")}
+    config = {"action_endpoint": {"url": settings.action_url}, "tracker_store": tracker}
+    path = settings.var_dir / "endpoints.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def action_server(settings: Settings) -> Service:
+    port = str(settings.action_port)
+    return Service(
+        "action server",
+        [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", port],
+        f"http://{settings.host}:{port}/health",
+        {"PYTHONPATH": str(PROJECT_ROOT), "SANIC_HOST": settings.host},
+    )
+
+
+def rasa_server(settings: Settings, model: Path) -> Service:
+    token = settings.resolved_rasa_token()
+    command = [
+        str(BIN / "rasa"),
+        "run",
+        "--enable-api",
+        "--auth-token",
+        token,
+        "-i",
+        settings.host,
+        "-p",
+        str(settings.rasa_port),
+        "-m",
+        str(model),
+        "--endpoints",
+        str(write_endpoints(settings)),
+        "--credentials",
+        "credentials.yml",
+        "--log-file",
+        str(settings.var_dir / "rasa.log"),
+    ]
+    health = f"{settings.rasa_url}/status?token={token}"
+    return Service("Rasa server", command, health, {"PYTHONPATH": str(PROJECT_ROOT)})
+
+
+def services(settings: Settings, model: Path) -> List[Service]:
+    """The processes of the embedded deployment, in start order."""
+    return [action_server(settings), rasa_server(settings, model)]
+
+
+def wait_healthy(service: Service, process: subprocess.Popen, timeout: float = 300) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            if httpx.get(service.health_url, timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    return False
+
+
+def stop_all(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def start(
+    settings: Optional[Settings] = None, chosen: Optional[List[Service]] = None
+) -> List[subprocess.Popen]:
+    """Start the services (all by default) and return once all are healthy, else raise."""
+    settings = settings or get_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    processes: List[subprocess.Popen] = []
+    try:
+        for service in chosen if chosen is not None else services(settings, train()):
+            log_path = settings.var_dir / f"{service.name.replace(' ', '_')}.out"
+            with open(log_path, "ab") as log:
+                # The child keeps its own copy of the descriptor; ours can close at once.
+                process = subprocess.Popen(
+                    service.command,
+                    cwd=PROJECT_ROOT,
+                    env={**os.environ, **service.env},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            processes.append(process)
+            print(f"==> starting {service.name} …", flush=True)
+            if not wait_healthy(service, process):
+                raise RuntimeError(f"{service.name} did not start; see var/ for its log")
+    except BaseException:
+        stop_all(processes)
+        raise
+    return processes
+
+
+def main() -> int:
+    settings = get_settings()
+    processes = start(settings)
+    token_hint = "RASA_TOKEN" if settings.rasa_token else "var/rasa_token"
+    print(
+        "\n办事助手 is running:\n"
+        f"  chat in the terminal:   make shell\n"
+        f"  REST channel:           POST {settings.rasa_url}/webhooks/rest/webhook\n"
+        f"  Rasa HTTP API:          {settings.rasa_url} (token in {token_hint})\n"
+        f"  action server:          {settings.action_url.removesuffix('/webhook')}/health\n"
+        "Press Ctrl-C to stop.",
+        flush=True,
+    )
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stopping and all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        print("\n==> stopping …", flush=True)
+        stop_all(processes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

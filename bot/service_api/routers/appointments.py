@@ -1,0 +1,109 @@
+"""Booking, looking up and cancelling appointments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from ..booking import book, cancel, find_for_person
+from ..deps import DatabaseDep, IdempotencyKeyDep, NowDep, SessionDep, SettingsDep
+from ..errors import ERROR_RESPONSES, ApiError, ErrorBody
+from ..ids import APPOINTMENT_PREFIX, is_public_id
+from ..models import Appointment
+from ..privacy import mask_id_number, mask_name, mask_phone
+from ..schemas import AppointmentCreate, AppointmentList, AppointmentOut, HallBrief
+from ..validation import normalize_id_number, normalize_phone
+
+router = APIRouter(prefix="/appointments", tags=["appointments"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "预约不存在"}
+}
+
+
+def appointment_out(appointment: Appointment) -> AppointmentOut:
+    """The public, masked view of an appointment."""
+    hall = appointment.hall
+    return AppointmentOut(
+        appointment_id=appointment.id,
+        status=appointment.status,
+        hall=HallBrief(hall_id=hall.id, name=hall.name, city=hall.city),
+        service=appointment.service,
+        start=appointment.starts_at,
+        end=appointment.ends_at,
+        name_masked=mask_name(appointment.name),
+        phone_masked=mask_phone(appointment.phone),
+        id_number_masked=mask_id_number(appointment.id_number),
+        created_at=appointment.created_at,
+        cancelled_at=appointment.cancelled_at,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=AppointmentOut,
+    responses={
+        **ERROR_RESPONSES,
+        200: {"model": AppointmentOut, "description": "同一 Idempotency-Key 的重试：返回原预约"},
+        400: {"model": ErrorBody, "description": "缺少或不合法的 Idempotency-Key"},
+        409: {"model": ErrorBody, "description": "slot_full：该时段已约满"},
+    },
+)
+def create_appointment(
+    body: AppointmentCreate,
+    key: IdempotencyKeyDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    now: NowDep,
+    response: Response,
+) -> AppointmentOut:
+    """Book a slot; a retry with the same Idempotency-Key and body returns it again (200)."""
+    appointment, created = book(db, body, key, now, settings.service_api_booking_days)
+    if not created:
+        response.status_code = 200
+    return appointment_out(appointment)
+
+
+@router.get("", response_model=AppointmentList, responses=ERROR_RESPONSES)
+def list_appointments(
+    session: SessionDep,
+    phone: Annotated[str, Query(description="预约时填写的手机号")],
+    id_number: Annotated[str, Query(description="预约时填写的身份证号")],
+) -> AppointmentList:
+    """A person's appointments; both the phone and the ID number must match the booking."""
+    found = find_for_person(session, normalize_phone(phone), normalize_id_number(id_number))
+    return AppointmentList(appointments=[appointment_out(a) for a in found])
+
+
+@router.get(
+    "/{appointment_id}", response_model=AppointmentOut, responses={**ERROR_RESPONSES, **NOT_FOUND}
+)
+def get_appointment(appointment_id: str, session: SessionDep) -> AppointmentOut:
+    """One appointment by its id."""
+    _check_id(appointment_id)
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None:
+        raise ApiError(404, "appointment_not_found", f"预约不存在：{appointment_id}")
+    return appointment_out(appointment)
+
+
+@router.post(
+    "/{appointment_id}/cancel",
+    response_model=AppointmentOut,
+    responses={
+        **ERROR_RESPONSES,
+        **NOT_FOUND,
+        409: {"model": ErrorBody, "description": "appointment_started：预约时间已到，无法取消"},
+    },
+)
+def cancel_appointment(appointment_id: str, db: DatabaseDep, now: NowDep) -> AppointmentOut:
+    """Cancel; cancelling an already cancelled appointment returns it unchanged."""
+    _check_id(appointment_id)
+    return appointment_out(cancel(db, appointment_id, now))
+
+
+def _check_id(appointment_id: str) -> None:
+    if not is_public_id(appointment_id, APPOINTMENT_PREFIX):
+        raise ApiError(422, "invalid_appointment_id", "预约编号应为AP加8位字母或数字，如AP7K3M9Q2X")

@@ -1,0 +1,219 @@
+"""Request and response bodies (pydantic v1). Responses carry only masked personal data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field, validator
+
+from .catalog import CHECKUP_TOPICS
+from .validation import (
+    beijing_time,
+    clean_text,
+    normalize_id_number,
+    normalize_phone,
+    normalize_uscc,
+    require_choices,
+    require_city,
+    require_iso_text,
+    require_service,
+)
+
+EXAMPLE_START = "2026-10-10T09:00:00+08:00"
+
+
+class HallServiceOut(BaseModel):
+    """A service bookable at a hall."""
+
+    service: str
+    capacity_per_slot: int
+
+
+class HallOut(BaseModel):
+    """A service hall."""
+
+    hall_id: str
+    city: str
+    name: str
+    address: Optional[str] = Field(None, description="演示数据不含地址；以当地窗口公布为准")
+    slot_minutes: int
+    weekend_service: bool = Field(..., description="是否提供周末（周六上午）预约")
+    extended_hours: bool = Field(..., description="是否提供工作日 17:00-19:00 延时预约")
+    services: list[HallServiceOut]
+
+
+class HallList(BaseModel):
+    """Halls matching a filter."""
+
+    halls: list[HallOut]
+
+
+class SlotOut(BaseModel):
+    """One slot and how many places are left."""
+
+    start: datetime = Field(..., example=EXAMPLE_START)
+    end: datetime
+    kind: str = Field(..., description="regular | extended（延时） | weekend（周末）")
+    capacity: int
+    remaining: int
+
+
+class DayOut(BaseModel):
+    """One day at a hall: its slots, or why it is closed."""
+
+    date: date
+    open: bool
+    kind: str = Field(
+        ...,
+        description="workday | adjusted_workday（调休上班）| weekend | holiday | rest_day"
+        " | unknown",
+    )
+    closed_reason: Optional[str] = None
+    slots: list[SlotOut]
+
+
+class SlotsOut(BaseModel):
+    """Slots of one service at one hall over a date range."""
+
+    hall_id: str
+    service: str
+    days: list[DayOut]
+
+
+class AppointmentCreate(BaseModel):
+    """A booking request; phone, ID number and start are normalised before anything else."""
+
+    hall_id: str = Field(..., max_length=32, example="shenyang-01")
+    service: str = Field(..., example="驾驶证补换领")
+    start: datetime = Field(..., example=EXAMPLE_START, description="无时区时按北京时间理解")
+    name: str = Field(..., example="演示用户")
+    phone: str = Field(..., example="13700000001")
+    id_number: str = Field(..., example="11010519491231002X")
+
+    _service = validator("service", allow_reuse=True)(require_service)
+    _phone = validator("phone", allow_reuse=True)(normalize_phone)
+    _id_number = validator("id_number", allow_reuse=True)(normalize_id_number)
+
+    @validator("hall_id")
+    def _hall_id(cls, value: str) -> str:
+        return clean_text(value, label="大厅编号", max_length=32)
+
+    @validator("name")
+    def _name(cls, value: str) -> str:
+        return clean_text(value, label="姓名", max_length=50)
+
+    _start_is_text = validator("start", pre=True, allow_reuse=True)(require_iso_text)
+    _start = validator("start", allow_reuse=True)(beijing_time)
+
+    def fingerprint_payload(self) -> dict[str, Any]:
+        """The normalised content that decides whether a retry is the same request."""
+        return {**self.dict(), "start": self.start.isoformat()}
+
+
+class HallBrief(BaseModel):
+    """The hall an appointment is at."""
+
+    hall_id: str
+    name: str
+    city: str
+
+
+class AppointmentOut(BaseModel):
+    """An appointment as the caller may see it: personal data masked."""
+
+    appointment_id: str = Field(..., example="AP7K3M9Q2X")
+    status: str = Field(..., description="booked | cancelled")
+    hall: HallBrief
+    service: str
+    start: datetime
+    end: datetime
+    name_masked: str = Field(..., example="演***")
+    phone_masked: str = Field(..., example="137****0001")
+    id_number_masked: str = Field(..., example="1101**********002X")
+    created_at: datetime
+    cancelled_at: Optional[datetime] = None
+
+
+class AppointmentList(BaseModel):
+    """One person's appointments, newest first."""
+
+    appointments: list[AppointmentOut]
+
+
+class CaseEventOut(BaseModel):
+    """One step in a case's history."""
+
+    time: datetime
+    status: str
+    note: str
+
+
+class CaseOut(BaseModel):
+    """A case's current status and history."""
+
+    case_number: str
+    kind: str = Field(
+        ...,
+        description="hotline_ticket（12345工单）| service_application（办件）"
+        "| court_case（法院案件）",
+    )
+    kind_label: str
+    title: str
+    summary: str
+    status: str
+    department: str
+    updated_at: datetime
+    history: list[CaseEventOut]
+
+
+class LegalCheckupCreate(BaseModel):
+    """An enterprise's request for a 企业法治体检."""
+
+    enterprise_name: str = Field(..., example="演示科技有限公司")
+    uscc: str = Field(..., example="91210100MA0000001G", description="统一社会信用代码")
+    contact_name: str = Field(..., example="演示联系人")
+    contact_phone: str = Field(..., example="13700000001")
+    city: str = Field(..., example="沈阳")
+    topics: list[str] = Field(
+        ..., example=["合同管理", "劳动用工"], description=f"可选：{'、'.join(CHECKUP_TOPICS)}"
+    )
+
+    _uscc = validator("uscc", allow_reuse=True)(normalize_uscc)
+    _phone = validator("contact_phone", allow_reuse=True)(normalize_phone)
+    _city = validator("city", allow_reuse=True)(require_city)
+
+    @validator("enterprise_name")
+    def _enterprise_name(cls, value: str) -> str:
+        return clean_text(value, label="企业名称", max_length=100)
+
+    @validator("contact_name")
+    def _contact_name(cls, value: str) -> str:
+        return clean_text(value, label="联系人", max_length=50)
+
+    @validator("topics")
+    def _topics(cls, value: list[str]) -> list[str]:
+        return require_choices(
+            value, allowed=CHECKUP_TOPICS, label="体检事项", error="unknown_topic"
+        )
+
+
+class LegalCheckupOut(BaseModel):
+    """A legal check-up request as recorded."""
+
+    request_id: str = Field(..., example="FT4R8W2K6N")
+    status: str = Field(..., example="已受理")
+    enterprise_name: str
+    uscc: str
+    contact_name_masked: str
+    contact_phone_masked: str
+    city: str
+    topics: list[str]
+    created_at: datetime
+
+
+class Health(BaseModel):
+    """Liveness and database reachability."""
+
+    status: str = "ok"
+    database: str = "ok"

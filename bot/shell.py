@@ -1,0 +1,32 @@
+"""`make shell`: the action server in the background and `rasa shell` in the foreground."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bot.model import train
+from bot.run import BIN, action_server, start, stop_all, write_endpoints
+from bot.settings import PROJECT_ROOT, get_settings
+
+
+def main() -> int:
+    settings = get_settings()
+    model = train()
+    processes = start(settings, [action_server(settings)])
+    try:
+        command = [
+            str(BIN / "rasa"),
+            "shell",
+            "-m",
+            str(model),
+            "--endpoints",
+            str(write_endpoints(settings)),
+        ]
+        return subprocess.call(command, cwd=PROJECT_ROOT)
+    finally:
+        stop_all(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

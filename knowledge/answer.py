@@ -1,0 +1,126 @@
+"""Turns a knowledge entry into a chat answer: text, source line, disclaimer, section buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from knowledge.schema import SECTION_LABELS, Entry, Kind
+
+LEGAL_DISCLAIMER = (
+    "以上是一般性法律信息,不是针对您具体情况的法律意见。具体问题可拨打12348公共法律服务热线"
+    "或咨询律师;企业还可以申请免费的法治体检。"
+)
+LEGAL_INTENTS = {"legal_question", "legal_aid", "lenient_enforcement", "credit_repair"}
+SECTION_KEYWORDS: Dict[str, tuple] = {
+    "materials": ("材料", "带什么", "带啥", "准备什么", "准备啥", "证件"),
+    "steps": ("流程", "步骤", "程序", "怎么办理", "咋办理"),
+    "where": ("在哪", "哪里办", "地点", "地址", "去哪", "哪儿办", "网上办", "线上"),
+    "legal_basis": ("依据", "哪条", "法条", "法律规定"),
+    "conditions": ("条件", "资格", "能不能办", "符合"),
+    "time_limit": ("多久", "几天", "时限", "多长时间", "多少天"),
+}
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+
+
+def needs_disclaimer(entry: Entry) -> bool:
+    return entry.kind == Kind.legal or bool(LEGAL_INTENTS & set(entry.intents))
+
+
+def available_sections(entry: Entry) -> List[str]:
+    s = entry.sections
+    present = {
+        "materials": bool(s.materials),
+        "steps": bool(s.steps),
+        "where": bool(s.where or s.online or s.contacts),
+        "legal_basis": bool(entry.legal_basis),
+        "conditions": bool(s.conditions),
+        "time_limit": bool(s.time_limit),
+    }
+    return [name for name in SECTION_LABELS if present[name]]
+
+
+def section_asked(text: str) -> Optional[str]:
+    """The section a follow-up question asks for ("要带什么材料" → materials), if any."""
+    for section, words in SECTION_KEYWORDS.items():
+        if any(word in text for word in words):
+            return section
+    return None
+
+
+def _footer(entry: Entry) -> str:
+    lines = [entry.sources_line()]
+    if entry.kind == Kind.policy and entry.source_date:
+        lines.append(f"(政策信息时间:{entry.source_date.year}年,以最新发布为准)")
+    if needs_disclaimer(entry):
+        lines.append(LEGAL_DISCLAIMER)
+    return "\n".join(lines)
+
+
+def section_buttons(entry: Entry, exclude: Optional[str] = None) -> List[Dict[str, str]]:
+    return [
+        {
+            "title": SECTION_LABELS[name],
+            "payload": f'/inform{{"kb_entry": "{entry.id}", "kb_section": "{name}"}}',
+        }
+        for name in available_sections(entry)
+        if name != exclude
+    ][:4]
+
+
+def render_entry(entry: Entry, city: Optional[str] = None) -> Reply:
+    """The concise answer of an entry, with its sources and follow-up buttons."""
+    text = entry.answer.strip()
+    if entry.region != "辽宁" and entry.region != city:
+        text = f"【{entry.region}】{text}"
+    return Reply(f"{text}\n{_footer(entry)}", section_buttons(entry))
+
+
+def render_section(entry: Entry, section: str) -> Reply:
+    """One section of an entry (所需材料, 办理流程, …) as a list."""
+    s = entry.sections
+    label = SECTION_LABELS.get(section, section)
+    lines: List[str] = []
+    if section == "materials":
+        for m in s.materials:
+            flag = "必需" if m.required else "视情况"
+            lines.append(f"· {m.name}({flag}){'—' + m.note if m.note else ''}")
+    elif section == "steps":
+        lines = [f"{i}. {step}" for i, step in enumerate(s.steps, 1)]
+    elif section == "where":
+        if s.where:
+            lines.append(s.where)
+        if s.online:
+            lines.append("线上渠道:" + "、".join(s.online))
+        lines += [f"{c.name}:{c.number}" for c in s.contacts]
+    elif section == "legal_basis":
+        lines = [f"· {b.cite()}" for b in entry.legal_basis]
+    elif section == "conditions":
+        lines = [f"· {c}" for c in s.conditions]
+    elif section == "time_limit" and s.time_limit:
+        lines = [s.time_limit]
+    if not lines:
+        return Reply(
+            f"“{entry.title}”暂时没有{label}的详细信息,具体以当地窗口公布为准,可拨打12345咨询。"
+        )
+    body = "\n".join(lines)
+    return Reply(
+        f"{entry.title} · {label}\n{body}\n{_footer(entry)}", section_buttons(entry, section)
+    )
+
+
+def render_choices(entries: List[Entry]) -> Reply:
+    """A clarifying question offering candidate entries instead of guessing."""
+    buttons = [{"title": e.title, "payload": f'/inform{{"kb_entry": "{e.id}"}}'} for e in entries]
+    return Reply("我找到几条可能相关的内容,您想了解哪一条?", buttons)
+
+
+NOT_FOUND = (
+    "抱歉,我的知识库里暂时没有能准确回答这个问题的内容,我不想给您不准确的信息。"
+    "建议拨打12345政务服务便民热线咨询,或在辽事通APP、辽宁政务服务网查询。"
+)

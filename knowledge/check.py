@@ -1,0 +1,27 @@
+"""`make knowledge-check`: validate every knowledge file and print entry counts per intent."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+from knowledge.store import KnowledgeError, load_entries
+
+
+def main() -> int:
+    try:
+        entries = load_entries()
+    except KnowledgeError as error:
+        print("knowledge check failed:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    per_intent = Counter(intent for entry in entries for intent in entry.intents)
+    print(f"knowledge check: {len(entries)} entries ok")
+    for intent, count in sorted(per_intent.items()):
+        print(f"  {intent:<24}{count}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

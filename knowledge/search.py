@@ -1,0 +1,238 @@
+"""BM25 retrieval over jieba tokens, with synonym expansion and intent / city filters.
+
+The index is built once per process (`default_index()`), never per query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import jieba
+import yaml
+from rank_bm25 import BM25Okapi
+
+from bot.nlu.text import normalize_text
+from knowledge.schema import Entry
+from knowledge.store import KNOWLEDGE_DIR, default_entries, load_services
+
+USERDICT = KNOWLEDGE_DIR.parent / "data" / "jieba" / "userdict.txt"
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "嘛",
+        "么",
+        "我",
+        "你",
+        "他",
+        "她",
+        "它",
+        "我们",
+        "您",
+        "是",
+        "在",
+        "有",
+        "和",
+        "就",
+        "都",
+        "也",
+        "要",
+        "想",
+        "请问",
+        "请",
+        "一下",
+        "怎么",
+        "怎么办",
+        "怎样",
+        "如何",
+        "什么",
+        "哪",
+        "哪里",
+        "哪儿",
+        "哪些",
+        "可以",
+        "能",
+        "能不能",
+        "会",
+        "这个",
+        "那个",
+        "这",
+        "那",
+        "个",
+        "吗?",
+        "?",
+        ",",
+        ".",
+        "!",
+        "、",
+        ":",
+        ";",
+        '"',
+        "'",
+        "(",
+        ")",
+        "《",
+        "》",
+        "“",
+        "”",
+        "。",
+        "，",
+        "？",
+        "！",
+        "：",
+        "；",
+    ]
+)
+_TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
+_CHINESE_RUN = re.compile(r"[0-9\u4e00-\u9fff]{2,}")
+# Characters of questions and grammar; a bigram holding one carries no subject.
+_FILLER = frozenset("怎么办哪啥吗呢了的是在有个要能不咋去我你他这那什样可以会还就都也吧呀啊嘛和跟给把被让")
+# Intent match adds this fraction of the best score; an intent guess is a hint, not a filter.
+INTENT_BOOST = 0.25
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """Ranked hits and whether the best one is safe to answer with."""
+
+    hits: Tuple[Hit, ...]
+    confident: bool
+
+    @property
+    def best(self) -> Optional[Hit]:
+        return self.hits[0] if self.hits else None
+
+
+class KnowledgeIndex:
+    """A BM25 index over entries, built once."""
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        min_score: float = 3.0,
+        min_margin: float = 0.08,
+        min_evidence: float = 1.0,
+    ) -> None:
+        self.entries = list(entries)
+        self.min_score = min_score
+        self.min_margin = min_margin
+        self.min_evidence = min_evidence
+        self._tokenizer = jieba.Tokenizer()
+        if USERDICT.exists():
+            self._tokenizer.load_userdict(str(USERDICT))
+        self._expansions = _expansions()
+        self._bm25 = BM25Okapi([self.tokenize(self._document(e)) for e in self.entries])
+        self._position = {entry.id: i for i, entry in enumerate(self.entries)}
+
+    @staticmethod
+    def _document(entry: Entry) -> str:
+        # Titles, names and sample questions say what an entry is about: count them twice.
+        head = " ".join([entry.title, entry.service or "", *entry.aliases, *entry.questions])
+        return f"{head} {head} {entry.searchable_text()}"
+
+    def tokenize(self, text: str) -> List[str]:
+        """jieba words plus character bigrams of Chinese runs.
+
+        Words carry meaning; bigrams still match when jieba splits a typo or an unknown term
+        differently in the question and in the entry ("按几号键" against "8号键").
+        """
+        text = normalize_text(text).lower()
+        words = [t for t in self._tokenizer.lcut(text) if t.strip() and t not in STOPWORDS]
+        words = [t for t in words if _TOKEN_OK.search(t)]
+        bigrams = [
+            "#" + run[i : i + 2]
+            for run in _CHINESE_RUN.findall(text)
+            for i in range(len(run) - 1)
+            if run[i : i + 2] not in STOPWORDS
+        ]
+        return words + bigrams
+
+    def expand(self, query: str) -> str:
+        """Append the canonical words for colloquial ones and service aliases found in `query`."""
+        normalized = normalize_text(query)
+        extra = [target for source, target in self._expansions if source in normalized]
+        return " ".join([normalized, *extra])
+
+    def search(
+        self,
+        query: str,
+        intent: Optional[str] = None,
+        city: Optional[str] = None,
+        limit: int = 3,
+    ) -> Result:
+        tokens = self.tokenize(self.expand(query))
+        if not tokens:
+            return Result((), False)
+        scores = self._bm25.get_scores(tokens)
+        top = max(scores) if len(scores) else 0.0
+        ranked: List[Hit] = []
+        for entry, score in zip(self.entries, scores, strict=True):
+            if city and entry.region not in ("辽宁", city):
+                continue
+            if intent and intent in entry.intents:
+                score += INTENT_BOOST * top
+            if city and entry.region == city:
+                score += 0.1 * top
+            if score > 0:
+                ranked.append(Hit(entry, float(score)))
+        ranked.sort(key=lambda hit: hit.score, reverse=True)
+        if ranked and self.evidence(tokens, ranked[0].entry) < self.min_evidence:
+            # The best entry shares only filler with the question ("火星移民签证怎么办" matching
+            # "…证怎么办"): nothing here answers it, and saying so beats three wrong guesses.
+            return Result((), False)
+        hits = tuple(ranked[:limit])
+        return Result(hits, self._confident(hits, intent))
+
+    def evidence(self, tokens: Sequence[str], entry: Entry) -> float:
+        """IDF mass of the question's content terms that the entry contains.
+
+        Bigrams that contain a question or function character ("证怎", "么办") say nothing
+        about the subject and are left out.
+        """
+        present = self._bm25.doc_freqs[self._position[entry.id]]
+        content = {t for t in tokens if not _FILLER.intersection(t.lstrip("#"))}
+        return float(sum(self._bm25.idf[t] for t in content if t in present))
+
+    def _confident(self, hits: Tuple[Hit, ...], intent: Optional[str]) -> bool:
+        if not hits or hits[0].score < self.min_score:
+            return False
+        if len(hits) == 1:
+            return True
+        margin = (hits[0].score - hits[1].score) / hits[0].score
+        return margin >= self.min_margin or (
+            intent is not None
+            and intent in hits[0].entry.intents
+            and intent not in hits[1].entry.intents
+        )
+
+
+def _expansions() -> List[Tuple[str, str]]:
+    pairs: List[Tuple[str, str]] = []
+    data = yaml.safe_load((KNOWLEDGE_DIR / "synonyms.yml").read_text(encoding="utf-8"))
+    synonyms: Dict[str, str] = data.get("synonyms", {})
+    pairs += [(normalize_text(str(k)), str(v)) for k, v in synonyms.items()]
+    for service in load_services():
+        for alias in service.aliases:
+            if len(alias) >= 2 and alias != service.name:
+                pairs.append((normalize_text(alias), service.name))
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def default_index() -> KnowledgeIndex:
+    """The process-wide index over knowledge/content."""
+    return KnowledgeIndex(default_entries())

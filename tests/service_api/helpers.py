@@ -1,0 +1,54 @@
+"""Shared test data: a valid booking and check-up request, and ways to vary them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+API_KEY = "test-api-key"
+
+# 11010519491231002X is the worked example of GB 11643; 210102199001011237 was built with
+# stdnum.cn.ric.calc_check_digit. Neither is a real person's number as far as the tests care.
+PERSON_A = {"name": "演示用户甲", "phone": "13700000001", "id_number": "11010519491231002X"}
+PERSON_B = {"name": "演示用户乙", "phone": "13700000002", "id_number": "210102199001011237"}
+
+# 2026-10-12 is an ordinary Monday after the 国庆 holiday.
+START = "2026-10-12T09:00:00+08:00"
+
+# Built with stdnum.cn.uscc.calc_check_digit on a made-up base.
+VALID_USCC = "91210100MA0000001G"
+
+
+def booking(**overrides: Any) -> dict[str, Any]:
+    """A valid booking body at the test hall, with `overrides` applied."""
+    body: dict[str, Any] = {
+        "hall_id": "test-full",
+        "service": "驾驶证补换领",
+        "start": START,
+        **PERSON_A,
+    }
+    body.update(overrides)
+    return body
+
+
+def book(client: TestClient, key: str | None = None, **overrides: Any) -> Response:
+    """POST a booking with its own Idempotency-Key unless one is given."""
+    headers = {"Idempotency-Key": key or str(uuid.uuid4())}
+    return client.post("/v1/appointments", json=booking(**overrides), headers=headers)
+
+
+def checkup(**overrides: Any) -> dict[str, Any]:
+    """A valid legal check-up body, with `overrides` applied."""
+    body: dict[str, Any] = {
+        "enterprise_name": "演示科技有限公司",
+        "uscc": VALID_USCC,
+        "contact_name": "演示联系人",
+        "contact_phone": "13700000003",
+        "city": "沈阳",
+        "topics": ["合同管理", "劳动用工"],
+    }
+    body.update(overrides)
+    return body
