@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import List
 
 from pydantic import BaseSettings, Field
 
@@ -46,6 +47,35 @@ class Settings(BaseSettings):
     http_read_timeout: float = Field(default=5.0, description="seconds to wait for a response")
     http_retries: int = 2
 
+    # Gateway (bot/gateway): the connectors' HTTP entry point, see docs/connectors.md.
+    gateway_port: int = 8000
+    rasa_replicas: str = Field(
+        default="", description="comma-separated Rasa base URLs; empty means RASA_PORT on HOST"
+    )
+    gateway_rasa_timeout: float = Field(
+        default=30.0, description="seconds to wait for Rasa to finish one conversation turn"
+    )
+
+    # WeChat official account (connectors/wechat); the webhook answers 503 until a token is set.
+    wechat_token: str = ""
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_aes_key: str = Field(default="", description="EncodingAESKey, 43 characters")
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_timestamp_window: int = Field(
+        default=300, description="seconds a signed request stays valid (replay protection)"
+    )
+    wechat_reply_budget: float = Field(
+        default=4.5, description="seconds to wait for Rasa before replying through the API"
+    )
+    wechat_dedupe_ttl: int = Field(default=600, description="seconds a MsgId is remembered")
+
+    # 12345 hotline agent assist (connectors/hotline).
+    hotline_secret: str = ""
+    hotline_timestamp_window: int = 300
+    hotline_call_ttl: int = Field(default=4 * 3600, description="seconds a call's state is kept")
+    feedback_database_url: str = ""
+
     class Config:
         env_file = None
 
@@ -62,6 +92,24 @@ class Settings(BaseSettings):
 
     def resolved_service_api_key(self) -> str:
         return self.service_api_key or _runtime_secret("service_api_key")
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.host}:{self.gateway_port}"
+
+    def rasa_urls(self) -> List[str]:
+        """The Rasa replicas the gateway routes conversations to."""
+        urls = [u.strip().rstrip("/") for u in self.rasa_replicas.split(",") if u.strip()]
+        return urls or [self.rasa_url]
+
+    def resolved_hotline_secret(self) -> str:
+        return self.hotline_secret or _runtime_secret("hotline_secret")
+
+    def resolved_feedback_database_url(self) -> str:
+        if self.feedback_database_url:
+            return self.feedback_database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.var_dir / 'feedback.db'}"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

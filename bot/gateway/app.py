@@ -1,0 +1,80 @@
+"""The gateway app factory: settings in, a FastAPI app out; connections open in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Optional
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.settings import Settings, get_settings
+
+from .errors import install_error_handlers
+from .paths import STATIC_DIR
+from .resources import open_resources
+from .routers import agent, health, hotline, web, wechat
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Optional[Settings] = None) -> FastAPI:
+    """Build the gateway; Rasa, Redis and the knowledge index are reached only at start-up."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resources = await open_resources(settings)
+        app.state.resources = resources
+        try:
+            yield
+        finally:
+            await resources.close()
+
+    app = FastAPI(
+        title="办事助手 · 接入网关",
+        description="微信公众号、12345热线坐席辅助与网页咨询的统一接入,见 docs/connectors.md。",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(AccessLogMiddleware)
+    for module in (health, web, agent, wechat, hotline):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+class AccessLogMiddleware:
+    """One log line per request with the route template, never the query string (OpenIDs)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_record)
+        finally:
+            route = getattr(scope.get("route"), "path", "<unmatched>")
+            logger.info(
+                "gateway.request method=%s route=%s status=%s ms=%.1f",
+                scope["method"],
+                route,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )

@@ -1,0 +1,104 @@
+"""Everything the gateway opens at start-up and closes at shutdown, built from the settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Optional
+
+import httpx
+from redis.asyncio import Redis
+
+from bot.settings import Settings
+from connectors.hotline.assist import AgentAssist
+from connectors.hotline.calls import CallFeed, CallStore
+from connectors.hotline.feedback import FeedbackStore
+from connectors.hotline.service import HotlineService
+from connectors.rasa import RasaClient
+from connectors.store import KeyValueStore, MemoryStore, RedisStore
+from connectors.wechat.api import WeChatApi
+from connectors.wechat.handler import WeChatConnector
+from connectors.wechat.protocol import WeChatConfig
+from knowledge.search import default_index
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    http: httpx.AsyncClient
+    redis: Optional[Redis]
+    store: KeyValueStore
+    rasa: RasaClient
+    wechat: Optional[WeChatConnector]
+    wechat_config: Optional[WeChatConfig]
+    hotline: HotlineService
+    feed: CallFeed
+
+    async def close(self) -> None:
+        if self.wechat is not None:
+            await self.wechat.close()
+        self.hotline.feedback.close()
+        await self.http.aclose()
+        if self.redis is not None:
+            await self.redis.close()
+
+
+async def open_resources(settings: Settings) -> Resources:
+    """One shared HTTP client, the state store, the connectors; the knowledge index warmed up."""
+    timeout = httpx.Timeout(settings.http_read_timeout, connect=settings.http_connect_timeout)
+    http = httpx.AsyncClient(
+        timeout=timeout, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    )
+    redis: Optional[Redis] = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    store: KeyValueStore = RedisStore(redis) if redis is not None else MemoryStore()
+    rasa = RasaClient(
+        http,
+        settings.rasa_urls(),
+        settings.resolved_rasa_token(),
+        turn_timeout=settings.gateway_rasa_timeout,
+        parse_timeout=settings.http_read_timeout,
+    )
+    wechat_config: Optional[WeChatConfig] = None
+    wechat: Optional[WeChatConnector] = None
+    if settings.wechat_token:
+        wechat_config = WeChatConfig(
+            token=settings.wechat_token,
+            app_id=settings.wechat_app_id,
+            aes_key=settings.wechat_aes_key,
+            timestamp_window=settings.wechat_timestamp_window,
+        )
+        api = (
+            WeChatApi(
+                http,
+                store,
+                settings.wechat_api_base,
+                settings.wechat_app_id,
+                settings.wechat_app_secret,
+                retries=settings.http_retries,
+            )
+            if settings.wechat_app_id and settings.wechat_app_secret
+            else None
+        )
+        wechat = WeChatConnector(
+            rasa, api, store, settings.wechat_reply_budget, settings.wechat_dedupe_ttl
+        )
+    feed = CallFeed()
+    feedback = await asyncio.to_thread(FeedbackStore, settings.resolved_feedback_database_url())
+    hotline = HotlineService(
+        CallStore(store, settings.hotline_call_ttl),
+        feed,
+        AgentAssist(rasa, default_index),
+        feedback,
+    )
+    # Building the BM25 index takes a moment; do it now rather than in the first call's budget.
+    await asyncio.to_thread(default_index)
+    logger.info(
+        "gateway.started rasa=%s redis=%s wechat=%s",
+        ",".join(settings.rasa_urls()),
+        bool(redis),
+        "on" if wechat else "off",
+    )
+    return Resources(settings, http, redis, store, rasa, wechat, wechat_config, hotline, feed)

@@ -1,0 +1,1 @@
+"""The gateway's routers, one per file, included by bot.gateway.app."""

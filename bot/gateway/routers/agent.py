@@ -1,0 +1,50 @@
+"""The agent desk: the page at `/agent`, its live feed (server-sent events) and feedback."""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator, Dict, List
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, StreamingResponse
+
+from connectors.hotline.models import Feedback
+from connectors.hotline.service import UnknownCall
+
+from ..deps import ResourcesDep
+from ..errors import GatewayError
+from ..paths import STATIC_DIR
+
+router = APIRouter(tags=["agent desk"])
+
+
+@router.get("/agent", include_in_schema=False)
+async def agent_page() -> FileResponse:
+    return FileResponse(STATIC_DIR / "agent.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/api/agent/calls", summary="最近的通话")
+async def recent_calls(resources: ResourcesDep) -> List[Dict[str, Any]]:
+    return resources.feed.snapshot()
+
+
+@router.get("/api/agent/events", summary="通话实时推送(text/event-stream)")
+async def events(request: Request, resources: ResourcesDep) -> StreamingResponse:
+    async def stream() -> AsyncIterator[str]:
+        # Tells the browser how soon to reconnect if the connection drops.
+        yield "retry: 2000\n\n"
+        async for event in resources.feed.subscribe():
+            if await request.is_disconnected():
+                break
+            yield f"data: {event}\n\n" if event is not None else ": keep-alive\n\n"
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+@router.post("/api/agent/feedback", summary="坐席对建议答案的反馈", status_code=201)
+async def feedback(body: Feedback, resources: ResourcesDep) -> Dict[str, Any]:
+    try:
+        row_id = await resources.hotline.record_feedback(body)
+    except UnknownCall as error:
+        raise GatewayError(404, "unknown_call", f"没有通话 {error} 的记录") from error
+    return {"id": row_id, "recorded": True}

@@ -1,0 +1,52 @@
+"""The citizens' web chat: the page at `/` and `POST /api/chat`, channel "web"."""
+
+from __future__ import annotations
+
+import logging
+from typing import List
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from connectors.rasa import RasaUnavailable
+from connectors.web import WebMessage, render_web
+
+from ..deps import ResourcesDep
+from ..errors import GatewayError
+from ..paths import STATIC_DIR
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["web chat"])
+
+
+class ChatRequest(BaseModel):
+    sender_id: str = Field(..., regex=r"^[A-Za-z0-9_-]{8,64}$", description="浏览器生成的会话标识")
+    message: str = Field(..., min_length=1, max_length=1000)
+
+
+class ChatResponse(BaseModel):
+    messages: List[WebMessage]
+    handoff: bool = False
+
+
+@router.get("/", include_in_schema=False)
+async def chat_page() -> FileResponse:
+    return FileResponse(STATIC_DIR / "chat.html", media_type="text/html; charset=utf-8")
+
+
+@router.post("/api/chat", response_model=ChatResponse, summary="网页咨询:发送一条消息")
+async def chat(body: ChatRequest, resources: ResourcesDep) -> ChatResponse:
+    try:
+        replies = await resources.rasa.send(
+            f"web:{body.sender_id}", body.message, {"channel": "web"}
+        )
+    except RasaUnavailable as error:
+        logger.error("web.rasa_unavailable error=%s", error)
+        raise GatewayError(
+            503,
+            "assistant_unavailable",
+            "助手暂时无法回复,请稍后再试,或拨打12345政务服务便民热线。",
+        ) from error
+    messages, handoff = render_web(replies)
+    return ChatResponse(messages=messages, handoff=handoff)

@@ -1,0 +1,69 @@
+"""`GET/POST /webhooks/wechat`: the official account's server URL (see connectors/wechat)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Tuple
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from connectors.wechat.handler import WeChatConnector
+from connectors.wechat.protocol import (
+    WeChatConfig,
+    WeChatRequestError,
+    decode_message,
+    render_text_reply,
+    verify_query,
+)
+
+from ..body import read_limited, require_content_type
+from ..deps import ResourcesDep
+from ..errors import GatewayError
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["wechat"])
+
+
+def _configured(resources: ResourcesDep) -> Tuple[WeChatConfig, WeChatConnector]:
+    if resources.wechat is None or resources.wechat_config is None:
+        raise GatewayError(503, "wechat_not_configured", "未配置 WECHAT_TOKEN,微信接入未启用")
+    return resources.wechat_config, resources.wechat
+
+
+def _refuse(error: WeChatRequestError) -> GatewayError:
+    logger.warning("wechat.refused status=%s reason=%s", error.status, error.message)
+    return GatewayError(error.status, "wechat_request_refused", error.message)
+
+
+@router.get("/webhooks/wechat", summary="微信服务器地址校验")
+async def verify_url(request: Request, resources: ResourcesDep) -> PlainTextResponse:
+    config, _ = _configured(resources)
+    query = dict(request.query_params)
+    try:
+        verify_query(config, query)
+    except WeChatRequestError as error:
+        raise _refuse(error) from error
+    echostr = query.get("echostr", "")
+    if not echostr:
+        raise GatewayError(400, "wechat_request_refused", "缺少参数 echostr")
+    return PlainTextResponse(echostr)
+
+
+@router.post("/webhooks/wechat", summary="接收微信消息与事件")
+async def receive(request: Request, resources: ResourcesDep) -> Response:
+    config, connector = _configured(resources)
+    query = dict(request.query_params)
+    try:
+        verify_query(config, query)
+        require_content_type(request, "text/xml", "application/xml")
+        body = await read_limited(request)
+        inbound = decode_message(config, query, body)
+    except WeChatRequestError as error:
+        raise _refuse(error) from error
+    reply = await connector.handle(inbound.message)
+    if not reply:
+        # "success" tells WeChat not to retry and to show nothing; any reply follows later.
+        return PlainTextResponse("success")
+    xml = render_text_reply(inbound.message, reply, inbound.encrypted, config, query["nonce"])
+    return Response(xml, media_type="application/xml")

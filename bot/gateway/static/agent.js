@@ -1,0 +1,165 @@
+// Agent desk: follows calls over server-sent events; a click on a suggestion copies it and
+// records the agent's verdict (used / edited / rejected) for the trainers.
+(function () {
+  "use strict";
+  const calls = new Map();
+  let current = null;
+  let shownSuggestions = "";
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  async function copy(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (error) {
+      // Clipboard API refused (plain http, no permission): fall back to a selection copy.
+      const area = el("textarea");
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      const ok = document.execCommand && document.execCommand("copy");
+      area.remove();
+      return Boolean(ok);
+    }
+  }
+
+  async function feedback(callId, suggestionId, action, editedText) {
+    const response = await fetch("/api/agent/feedback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        call_id: callId, suggestion_id: suggestionId, action: action, edited_text: editedText || "",
+      }),
+    });
+    return response.ok;
+  }
+
+  function renderCalls() {
+    const box = $("calls");
+    box.textContent = "";
+    if (!calls.size) box.appendChild(el("p", "notice", "暂无通话"));
+    for (const call of [...calls.values()].reverse()) {
+      const item = el("div", "call" + (call.call_id === current ? " active" : ""));
+      item.dataset.callId = call.call_id;
+      item.appendChild(el("div", "", call.call_id));
+      const state = call.ended_at ? "已结束" : "通话中";
+      item.appendChild(el("div", "meta", `${call.line || ""} · ${call.caller || "未知号码"} · ${state}`));
+      item.addEventListener("click", () => { current = call.call_id; render(); });
+      box.appendChild(item);
+    }
+  }
+
+  function renderKv(box, pairs) {
+    box.textContent = "";
+    for (const [key, value] of pairs) {
+      if (!value) continue;
+      box.appendChild(el("dt", "", key));
+      box.appendChild(el("dd", "", value));
+    }
+  }
+
+  function suggestionCard(call, s) {
+    const card = el("div", "card");
+    card.dataset.suggestionId = s.id;
+    const title = el("h3", "", s.title);
+    title.appendChild(el("span", "badge " + (s.verified ? "ok" : "warn"), s.verified ? "已核实" : "未核实"));
+    card.appendChild(title);
+    card.appendChild(el("div", "text", s.text));
+    card.appendChild(el("div", "source", `${s.source} · 责任部门:${s.department}`));
+    const actions = el("div", "actions");
+    const done = async (action, text) => {
+      const ok = await feedback(call.call_id, s.id, action, text);
+      card.classList.add("done");
+      actions.textContent = "";
+      const label = { used: "已采用并复制", edited: "已修改采用", rejected: "已标记不适用" }[action];
+      actions.appendChild(el("span", "notice", ok ? label : "反馈未保存,请重试"));
+    };
+    const use = el("button", "use", "采用(复制)");
+    use.type = "button";
+    use.addEventListener("click", async () => { await copy(s.text); await done("used"); });
+    const edit = el("button", "edit", "修改后采用");
+    edit.type = "button";
+    edit.addEventListener("click", () => {
+      const area = el("textarea");
+      area.value = s.text;
+      const save = el("button", "save", "保存并复制");
+      save.type = "button";
+      save.addEventListener("click", async () => { await copy(area.value); await done("edited", area.value); area.remove(); });
+      actions.textContent = "";
+      card.appendChild(area);
+      actions.appendChild(save);
+    });
+    const reject = el("button", "reject", "不适用");
+    reject.type = "button";
+    reject.addEventListener("click", () => done("rejected"));
+    actions.append(use, edit, reject);
+    card.appendChild(actions);
+    return card;
+  }
+
+  function render() {
+    renderCalls();
+    const call = calls.get(current);
+    if (!call) return;
+    $("call-title").textContent = `实时转写 · ${call.call_id}${call.ended_at ? "(已结束)" : ""}`;
+    const transcript = $("transcript");
+    transcript.textContent = "";
+    for (const line of call.transcript) {
+      const row = el("div", "line " + line.speaker);
+      row.appendChild(el("span", "who", line.speaker === "caller" ? "来电人" : "坐席"));
+      row.appendChild(document.createTextNode(line.text));
+      transcript.appendChild(row);
+    }
+    transcript.scrollTop = transcript.scrollHeight;
+    const assist = call.assist;
+    const box = $("suggestions");
+    const next = $("next");
+    next.hidden = !(assist && assist.next_question);
+    next.textContent = assist && assist.next_question ? "建议追问:" + assist.next_question : "";
+    // Redraw the cards only when the suggestions changed, so an agent's half-written edit
+    // survives the agent's own transcript lines arriving.
+    const callerLines = call.transcript.filter((line) => line.speaker === "caller").length;
+    const key = JSON.stringify([call.call_id, callerLines, assist ? assist.suggestions.map((s) => s.id) : []]);
+    if (key !== shownSuggestions) {
+      shownSuggestions = key;
+      box.textContent = "";
+      if (!assist || !assist.suggestions.length) {
+        box.appendChild(el("p", "notice", assist ? "知识库中没有合适的答案,请按工单流程记录。" : "来电人说话后显示建议"));
+      } else {
+        assist.suggestions.forEach((s) => box.appendChild(suggestionCard(call, s)));
+      }
+    }
+    const labels = { enterprise_name: "企业名称", uscc: "信用代码", city: "城市", district: "区县",
+      case_number: "工单号/案号", service_item: "事项", time: "时间", phone: "电话",
+      id_number: "身份证号", appointment_id: "预约编号" };
+    renderKv($("entities"), Object.entries((assist && assist.entities) || {}).map(([k, v]) => [labels[k] || k, v]));
+    const order = (assist && assist.work_order) || {};
+    renderKv($("workorder"), [
+      ["类别", order.category], ["摘要", order.summary], ["建议部门", order.department],
+      ["紧急程度", order.urgency], ["待补充", (order.missing || []).join("、")],
+    ]);
+  }
+
+  function connect() {
+    const source = new EventSource("/api/agent/events");
+    source.onopen = () => { $("status").textContent = " · 已连接"; };
+    source.onerror = () => { $("status").textContent = " · 连接中断,正在重连…"; };
+    source.onmessage = (event) => {
+      const data = JSON.parse(event.data);
+      calls.set(data.call.call_id, data.call);
+      // Follow the newest live call unless the agent picked one that is still going.
+      const picked = calls.get(current);
+      if (!picked || (picked.ended_at && !data.call.ended_at)) current = data.call.call_id;
+      if (data.call.call_id === current || data.type === "call") render(); else renderCalls();
+    };
+  }
+
+  connect();
+})();

@@ -1,0 +1,70 @@
+"""Agents' verdicts on suggestions (used / edited / rejected), kept for the trainers.
+
+SQLite under var/ by default (FEEDBACK_DATABASE_URL for another database). Text is masked
+before it is written: an agent's edited answer may quote the caller's phone or ID number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, List
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    select,
+)
+from sqlalchemy.engine import Engine
+
+from connectors.privacy import mask_personal_data
+
+from .models import Feedback
+
+metadata = MetaData()
+feedback_table = Table(
+    "agent_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("call_id", String(64), nullable=False, index=True),
+    Column("suggestion_id", String(128), nullable=False, index=True),
+    Column("action", String(16), nullable=False),
+    Column("intent", String(64), nullable=False, default=""),
+    Column("utterance", Text, nullable=False, default=""),
+    Column("edited_text", Text, nullable=False, default=""),
+)
+
+
+class FeedbackStore:
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = create_engine(url, future=True)
+        metadata.create_all(self.engine)
+
+    def record(self, feedback: Feedback, intent: str, utterance: str) -> int:
+        """Store one verdict with the caller utterance it answered; returns its id."""
+        row = {
+            "created_at": datetime.now(timezone.utc),
+            "call_id": feedback.call_id,
+            "suggestion_id": feedback.suggestion_id,
+            "action": feedback.action,
+            "intent": intent,
+            "utterance": mask_personal_data(utterance),
+            "edited_text": mask_personal_data(feedback.edited_text),
+        }
+        with self.engine.begin() as connection:
+            result = connection.execute(feedback_table.insert().values(**row))
+            return int(result.inserted_primary_key[0])
+
+    def recent(self, limit: int = 100) -> List[Dict[str, Any]]:
+        query = select(feedback_table).order_by(feedback_table.c.id.desc()).limit(limit)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,69 @@
+"""The hotline webhook contract (request bodies) and what the agent desk receives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Dict, List, Literal, Optional
+
+from pydantic import BaseModel, Field, constr
+
+CallId = constr(strip_whitespace=True, min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.:-]+$")
+
+
+class CallStarted(BaseModel):
+    call_id: CallId  # type: ignore[valid-type]
+    caller_number: str = Field("", max_length=32, description="主叫号码,可已脱敏")
+    line: str = Field("8号键", max_length=32, description="进线渠道,如 8号键(企业专线)")
+    started_at: Optional[datetime] = None
+
+
+class Utterance(BaseModel):
+    call_id: CallId  # type: ignore[valid-type]
+    speaker: Literal["caller", "agent"]
+    text: str = Field(..., min_length=1, max_length=2000, description="ASR 转写文本")
+    time: Optional[datetime] = None
+
+
+class CallEnded(BaseModel):
+    call_id: CallId  # type: ignore[valid-type]
+    ended_at: Optional[datetime] = None
+
+
+class Suggestion(BaseModel):
+    id: str
+    title: str
+    text: str
+    source: str
+    verified: bool
+    department: str
+    intent: str
+    score: float
+
+
+class WorkOrder(BaseModel):
+    category: str = ""
+    intent: str = ""
+    summary: str = ""
+    department: str = ""
+    urgency: Literal["一般", "较急", "紧急"] = "一般"
+    fields: Dict[str, str] = {}
+    missing: List[str] = []
+
+
+class Assist(BaseModel):
+    """The response to a caller utterance, and what the agent desk shows for the call."""
+
+    call_id: str
+    intent: str = ""
+    intent_confidence: float = 0.0
+    suggestions: List[Suggestion] = []
+    entities: Dict[str, str] = {}
+    work_order: WorkOrder = WorkOrder()
+    next_question: str = ""
+
+
+class Feedback(BaseModel):
+    call_id: CallId  # type: ignore[valid-type]
+    suggestion_id: str = Field(..., min_length=1, max_length=128)
+    action: Literal["used", "edited", "rejected"]
+    edited_text: str = Field("", max_length=4000)

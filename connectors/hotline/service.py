@@ -1,0 +1,104 @@
+"""The hotline webhook events applied to call state: start, utterance, end, agent feedback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from typing import Optional
+
+from connectors.privacy import mask_caller_number, mask_personal_data
+
+from .assist import AgentAssist
+from .calls import CallFeed, CallState, CallStore, Line
+from .feedback import FeedbackStore
+from .models import Assist, CallEnded, CallStarted, Feedback, Utterance
+
+logger = logging.getLogger(__name__)
+
+
+class UnknownCall(Exception):
+    """An event for a call the gateway has no record of (never started, or expired)."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class HotlineService:
+    def __init__(
+        self, calls: CallStore, feed: CallFeed, assist: AgentAssist, feedback: FeedbackStore
+    ) -> None:
+        self.calls = calls
+        self.feed = feed
+        self.assist = assist
+        self.feedback = feedback
+
+    async def started(self, event: CallStarted) -> CallState:
+        async with self.calls.lock(event.call_id):
+            state = await self.calls.get(event.call_id)
+            if state is None:
+                # A repeated start (platform retry) keeps what the call has gathered so far.
+                state = CallState(
+                    call_id=event.call_id,
+                    caller=mask_caller_number(event.caller_number),
+                    line=event.line,
+                    started_at=event.started_at or _now(),
+                )
+                await self.calls.put(state)
+        logger.info("hotline.call_started call=%s line=%s", state.call_id, state.line)
+        self.feed.publish("call", state)
+        return state
+
+    async def utterance(self, event: Utterance) -> Optional[Assist]:
+        """Append to the transcript; for the caller, the new suggestions and work-order draft."""
+        async with self.calls.lock(event.call_id):
+            state = await self.calls.get(event.call_id)
+            if state is None:
+                raise UnknownCall(event.call_id)
+            line = Line(
+                speaker=event.speaker,
+                text=mask_personal_data(event.text.strip()),
+                time=event.time or _now(),
+            )
+            # The transcript line is committed only with its assist, so a failure leaves no half.
+            if event.speaker == "caller":
+                draft = state.copy(deep=True)
+                draft.transcript.append(line)
+                assist = await self.assist.on_caller(draft, event.text.strip())
+                draft.assist = assist
+                state = draft
+            else:
+                state.transcript.append(line)
+                assist = None
+            await self.calls.put(state)
+        self.feed.publish("utterance", state)
+        return assist
+
+    async def ended(self, event: CallEnded) -> CallState:
+        async with self.calls.lock(event.call_id):
+            state = await self.calls.get(event.call_id)
+            if state is None:
+                raise UnknownCall(event.call_id)
+            state.ended_at = event.ended_at or _now()
+            await self.calls.put(state)
+        logger.info("hotline.call_ended call=%s lines=%s", state.call_id, len(state.transcript))
+        self.feed.publish("ended", state)
+        return state
+
+    async def record_feedback(self, feedback: Feedback) -> int:
+        state = await self.calls.get(feedback.call_id)
+        if state is None:
+            raise UnknownCall(feedback.call_id)
+        intent = state.assist.intent if state.assist else ""
+        texts = state.caller_texts()
+        row_id = await asyncio.to_thread(
+            self.feedback.record, feedback, intent, texts[-1] if texts else ""
+        )
+        logger.info(
+            "hotline.feedback call=%s suggestion=%s action=%s",
+            feedback.call_id,
+            feedback.suggestion_id,
+            feedback.action,
+        )
+        return row_id

@@ -1,0 +1,154 @@
+"""The work-order draft (工单) an agent files after a call, filled in as the call goes on."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from actions.labels import intent_label
+
+from .models import WorkOrder
+
+# Intents that say nothing about what the call is about; they never set the category.
+CONTROL_INTENTS = frozenset(
+    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "inform", "nlu_fallback"}
+)
+ENTERPRISE_INTENTS = frozenset(
+    {
+        "business_registration",
+        "enterprise_policy",
+        "legal_checkup",
+        "lenient_enforcement",
+        "credit_repair",
+        "business_complaint",
+    }
+)
+
+# What an agent needs to file each kind of work order, in the order worth asking for it.
+REQUIRED: Dict[str, Tuple[str, ...]] = {
+    "business_complaint": ("enterprise_name", "city", "uscc"),
+    "credit_repair": ("enterprise_name", "uscc", "city"),
+    "legal_checkup": ("enterprise_name", "city", "uscc"),
+    "enterprise_policy": ("enterprise_name", "city"),
+    "business_registration": ("city", "enterprise_name"),
+    "lenient_enforcement": ("enterprise_name", "city"),
+    "case_status": ("case_number",),
+    "appointment_book": ("city", "service_item", "time"),
+    "appointment_query": ("phone",),
+    "appointment_cancel": ("appointment_id",),
+    "residence_permit": ("city",),
+    "driver_license": ("city",),
+    "social_security": ("city",),
+    "yijianshi": ("city", "service_item"),
+    "service_hall_info": ("city",),
+    "legal_aid": ("city",),
+    "legal_question": ("city",),
+}
+QUESTIONS: Dict[str, str] = {
+    "enterprise_name": "请问企业的全称是什么?",
+    "uscc": "请提供企业的统一社会信用代码(18位)。",
+    "city": "请问您是在哪个城市办理或遇到的这个问题?",
+    "district": "请问具体是哪个区县?",
+    "case_number": "请提供工单号或案号,我帮您查询进度。",
+    "service_item": "请问您要办理的是哪一项业务?",
+    "time": "您希望预约哪一天、什么时间段?",
+    "phone": "请提供预约时登记的手机号码。",
+    "appointment_id": "请提供预约编号。",
+}
+FIELD_LABELS: Dict[str, str] = {
+    "enterprise_name": "企业名称",
+    "uscc": "统一社会信用代码",
+    "city": "城市",
+    "district": "区县",
+    "case_number": "工单号/案号",
+    "service_item": "事项",
+    "time": "时间",
+    "phone": "联系电话",
+    "id_number": "身份证号",
+    "appointment_id": "预约编号",
+}
+# Where a call goes when no knowledge entry names the responsible department.
+DEFAULT_DEPARTMENTS: Dict[str, str] = {
+    "appointment_book": "政务服务管理部门",
+    "appointment_query": "政务服务管理部门",
+    "appointment_cancel": "政务服务管理部门",
+    "case_status": "12345热线工作机构",
+    "business_complaint": "营商环境建设部门",
+    "human_handoff": "12345热线工作机构",
+    "out_of_scope": "12345热线工作机构",
+}
+URGENT_WORDS = ("拘留", "人身安全", "威胁", "自杀", "打人", "着火", "紧急")
+PRESSING_WORDS = (
+    "马上",
+    "今天",
+    "明天",
+    "来不及",
+    "截止",
+    "到期",
+    "急",
+    "欠薪",
+    "拖欠",
+    "停产",
+    "停业",
+)
+SUMMARY_CHARS = 120
+
+
+def topic_intent(history: Sequence[str]) -> Optional[str]:
+    """The latest intent that names a topic; "inform" or "affirm" keep the earlier topic."""
+    for intent in reversed(history):
+        if intent and intent not in CONTROL_INTENTS:
+            return intent
+    return None
+
+
+def missing_fields(intent: Optional[str], entities: Dict[str, str]) -> List[str]:
+    if not intent:
+        return []
+    return [name for name in REQUIRED.get(intent, ()) if not entities.get(name)]
+
+
+def next_question(intent: Optional[str], entities: Dict[str, str]) -> str:
+    """What the agent should ask next to complete the work order, or "" when nothing is missing."""
+    missing = missing_fields(intent, entities)
+    return QUESTIONS[missing[0]] if missing else ""
+
+
+def urgency(intent: Optional[str], caller_texts: Sequence[str]) -> str:
+    text = "".join(caller_texts)
+    if any(word in text for word in URGENT_WORDS):
+        return "紧急"
+    if intent == "business_complaint" or any(word in text for word in PRESSING_WORDS):
+        return "较急"
+    return "一般"
+
+
+def summary(intent: Optional[str], caller_texts: Sequence[str], entities: Dict[str, str]) -> str:
+    """One line an agent can file as is: who, about what, in the caller's first words."""
+    subject = entities.get("enterprise_name") or "来电人"
+    place = entities.get("city", "")
+    topic = intent_label(intent) if intent else "咨询"
+    first = next((t for t in caller_texts if len(t) >= 4), caller_texts[0] if caller_texts else "")
+    if len(first) > SUMMARY_CHARS:
+        first = first[:SUMMARY_CHARS] + "…"
+    where = f"({place})" if place else ""
+    return f"{subject}{where}反映/咨询{topic}事项:{first}" if first else ""
+
+
+def draft(
+    history: Sequence[str],
+    caller_texts: Sequence[str],
+    entities: Dict[str, str],
+    department: str,
+) -> WorkOrder:
+    """The work order as far as the call has filled it in."""
+    intent = topic_intent(history)
+    fields = {FIELD_LABELS.get(k, k): v for k, v in entities.items()}
+    return WorkOrder(
+        category=intent_label(intent) if intent else "",
+        intent=intent or "",
+        summary=summary(intent, caller_texts, entities),
+        department=department or DEFAULT_DEPARTMENTS.get(intent or "", ""),
+        urgency=urgency(intent, caller_texts),  # type: ignore[arg-type]
+        fields=fields,
+        missing=[FIELD_LABELS.get(m, m) for m in missing_fields(intent, entities)],
+    )

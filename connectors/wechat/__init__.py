@@ -1,0 +1,1 @@
+"""WeChat official-account connector: protocol, rendering, platform API and the turn handler."""

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The browser tests drive the system Chromium: Playwright's own browser download is not
+# available on every build machine, while the distribution package is.
+set -euo pipefail
+if [ -x /usr/bin/chromium ]; then
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+else
+  sudo=(sudo)
+fi
+echo "==> installing the system Chromium for the browser tests"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium
