@@ -12,7 +12,7 @@ from actions.labels import DIALOGUE_INTENTS, INTENT_LABELS
 from bot.nlu.text import has_content
 
 # Intents worth offering as a guess: offering "打招呼" or "确认" as a topic helps nobody.
-_OFFERABLE = set(INTENT_LABELS) - set(DIALOGUE_INTENTS) | {"human_handoff", "out_of_scope"}
+_OFFERABLE = set(INTENT_LABELS) - set(DIALOGUE_INTENTS) | {"human_handoff"}
 
 
 def top_intents(tracker: Tracker, count: int = 2) -> List[str]:
@@ -38,7 +38,8 @@ class ActionDefaultAskAffirmation(Action):
             {"title": INTENT_LABELS[intent], "payload": f"/{intent}"}
             for intent in top_intents(tracker)
         ]
-        buttons.append({"title": "都不是", "payload": "/deny"})
+        # Rasa's two-stage fallback reads out_of_scope as "none of these" and asks to rephrase.
+        buttons.append({"title": "都不是", "payload": "/out_of_scope"})
         dispatcher.utter_message(text="我不太确定您想问的是哪一项,请选一下:", buttons=buttons)
         return []
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.labels import intent_label
 from knowledge.answer import (
     NOT_FOUND,
-    available_sections,
     Reply,
+    available_sections,
     render_choices,
     render_entry,
     render_section,
@@ -23,6 +24,12 @@ from knowledge.schema import SECTION_LABELS
 from knowledge.search import default_index
 
 logger = logging.getLogger(__name__)
+
+# "帮我申请法治体检" asks to apply now; "怎么申请法治体检" asks how, and gets the guide.
+APPLY_NOW = re.compile(
+    r"(帮我|我要|我想|给我|替我|想要|现在就?|马上)(申请|报名|预约|登记|约)|在线申请|提交申请"
+)
+APPLY_BUTTON = {"title": "在线申请法治体检", "payload": '/legal_checkup{"kb_section": "apply"}'}
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -63,6 +70,10 @@ class ActionAnswerKnowledge(Action):
 
         chosen = entries.get(_entity(tracker, "kb_entry") or "")
         section = _entity(tracker, "kb_section")
+        if intent == "legal_checkup" and (
+            section == "apply" or APPLY_NOW.search(question_text(tracker))
+        ):
+            return [FollowupAction("legal_checkup_form")]
         if chosen and section in SECTION_LABELS:
             return self._send(dispatcher, render_section(chosen, section), chosen.id)
         if chosen:
@@ -109,5 +120,7 @@ class ActionAnswerKnowledge(Action):
     def _send(
         self, dispatcher: CollectingDispatcher, reply: Reply, entry_id: str
     ) -> List[Dict[str, Any]]:
+        if entry_id.startswith("legal_checkup."):
+            reply = Reply(reply.text, [*reply.buttons, APPLY_BUTTON])
         self._reply(dispatcher, reply)
         return [SlotSet("kb_entry", entry_id)]

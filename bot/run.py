@@ -46,7 +46,12 @@ def action_server(settings: Settings) -> Service:
         "action server",
         [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", port],
         f"http://{settings.host}:{port}/health",
-        {"PYTHONPATH": str(PROJECT_ROOT), "SANIC_HOST": settings.host},
+        {
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "SANIC_HOST": settings.host,
+            "SERVICE_API_URL": settings.service_api_url,
+            "SERVICE_API_KEY": settings.resolved_service_api_key(),
+        },
     )
 
 
@@ -56,8 +61,8 @@ def rasa_server(settings: Settings, model: Path) -> Service:
         str(BIN / "rasa"),
         "run",
         "--enable-api",
-        "--auth-token",
-        token,
+        # "=" form: a generated token may begin with "-", which argparse would take for an option.
+        f"--auth-token={token}",
         "-i",
         settings.host,
         "-p",
@@ -75,9 +80,24 @@ def rasa_server(settings: Settings, model: Path) -> Service:
     return Service("Rasa server", command, health, {"PYTHONPATH": str(PROJECT_ROOT)})
 
 
+def service_api(settings: Settings) -> Service:
+    """The reference service API (appointments, cases, legal check-ups) with its demo data."""
+    return Service(
+        "service API",
+        [str(BIN / "python"), "-m", "bot.service_api", "serve", "--seed"],
+        f"{settings.service_api_url}/healthz",
+        {
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "DATABASE_URL": settings.resolved_database_url(),
+            "SERVICE_API_URL": settings.service_api_url,
+            "SERVICE_API_KEY": settings.resolved_service_api_key(),
+        },
+    )
+
+
 def services(settings: Settings, model: Path) -> List[Service]:
     """The processes of the embedded deployment, in start order."""
-    return [action_server(settings), rasa_server(settings, model)]
+    return [service_api(settings), action_server(settings), rasa_server(settings, model)]
 
 
 def wait_healthy(service: Service, process: subprocess.Popen, timeout: float = 300) -> bool:
@@ -146,6 +166,7 @@ def main() -> int:
         f"  REST channel:           POST {settings.rasa_url}/webhooks/rest/webhook\n"
         f"  Rasa HTTP API:          {settings.rasa_url} (token in {token_hint})\n"
         f"  action server:          {settings.action_url.removesuffix('/webhook')}/health\n"
+        f"  service API:            {settings.service_api_url}/docs (key in var/service_api_key)\n"
         "Press Ctrl-C to stop.",
         flush=True,
     )

@@ -113,16 +113,14 @@ class Entry(BaseModel):
         return "\n".join(p for p in parts if p)
 
     def sources_line(self) -> str:
-        """"依据:" with each law once and its articles together, then the other sources."""
+        """ "依据:" with each law once and its articles together, then the other sources."""
         articles: Dict[str, List[str]] = {}
         for basis in self.legal_basis:
             cited = articles.setdefault(basis.law, [])
             if basis.article and basis.article not in cited:
                 cited.append(basis.article)
         cites = [law + "、".join(arts) for law, arts in articles.items()]
-        cites += [
-            src for src in self.source if src not in articles and not SEED_FILE.match(src)
-        ]
+        cites += [src for src in self.source if src not in articles and not SEED_FILE.match(src)]
         seeds = [src for src in self.source if SEED_FILE.match(src)]
         if seeds:
             cites.append("辽宁省公开报道与政府公开文件(" + "、".join(seeds) + ")")

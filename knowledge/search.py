@@ -94,7 +94,9 @@ STOPWORDS = frozenset(
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 _CHINESE_RUN = re.compile(r"[0-9\u4e00-\u9fff]{2,}")
 # Characters of questions and grammar; a bigram holding one carries no subject.
-_FILLER = frozenset("怎么办哪啥吗呢了的是在有个要能不咋去我你他这那什样可以会还就都也吧呀啊嘛和跟给把被让")
+_FILLER = frozenset(
+    "怎么办哪啥吗呢了的是在有个要能不咋去我你他这那什样可以会还就都也吧呀啊嘛和跟给把被让"
+)
 # Intent match adds this fraction of the best score; an intent guess is a hint, not a filter.
 INTENT_BOOST = 0.25
 

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 
-from bot.run import action_server, rasa_server, start, stop_all
+from bot.run import action_server, rasa_server, service_api, start, stop_all
 from bot.settings import Settings
 
 
@@ -56,10 +56,18 @@ class Assistant:
         stop_all(self.processes)
 
 
-def start_assistant(model: Path, var_dir: Path, rasa_port: int, action_port: int) -> Assistant:
-    settings = Settings(var_dir=var_dir, rasa_port=rasa_port, action_port=action_port)
+def start_assistant(
+    model: Path, var_dir: Path, rasa_port: int, action_port: int, api_port: int
+) -> Assistant:
+    """Service API (SQLite under var_dir), action server and Rasa, on the given ports."""
+    settings = Settings(
+        var_dir=var_dir,
+        rasa_port=rasa_port,
+        action_port=action_port,
+        service_api_url=f"http://127.0.0.1:{api_port}",
+    )
     var_dir.mkdir(parents=True, exist_ok=True)
-    chosen = [action_server(settings), rasa_server(settings, model)]
+    chosen = [service_api(settings), action_server(settings), rasa_server(settings, model)]
     return Assistant(settings, start(settings, chosen))
 
 

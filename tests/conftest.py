@@ -29,7 +29,7 @@ def model_path() -> Path:
 @pytest.fixture(scope="session")
 def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     running = start_assistant(
-        model_path, tmp_path_factory.mktemp("assistant"), _free_port(), _free_port()
+        model_path, tmp_path_factory.mktemp("assistant"), _free_port(), _free_port(), _free_port()
     )
     yield running
     running.stop()

@@ -22,6 +22,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     serve = commands.add_parser("serve", help="run the API with uvicorn")
     serve.add_argument("--host", help="default: HOST setting (127.0.0.1)")
     serve.add_argument("--port", type=int, help="default: the port of SERVICE_API_URL (8001)")
+    serve.add_argument("--seed", action="store_true", help="load the demo data first")
     commands.add_parser("seed", help="load the fictional demo halls and cases (idempotent)")
     openapi = commands.add_parser("openapi", help="write the OpenAPI contract")
     openapi.add_argument("--output", type=Path, default=OPENAPI_PATH)
@@ -29,6 +30,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.command == "serve":
+        if args.seed:
+            _seed()
         return _serve(args.host, args.port)
     if args.command == "seed":
         return _seed()

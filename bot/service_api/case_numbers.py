@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Optional, Tuple
 
 from .errors import ApiError
 
@@ -48,20 +49,29 @@ class CaseNumber:
 
 def parse_case_number(raw: str) -> CaseNumber:
     """Classify and normalise `raw`, or raise a 422 that explains the expected formats."""
+    case, problem = check_case_number(raw)
+    if case is None:
+        raise ApiError(422, "invalid_case_number", problem)
+    return case
+
+
+def check_case_number(raw: str) -> Tuple[Optional[CaseNumber], str]:
+    """The recognised number, or None and a Chinese explanation of what was expected.
+
+    Clients validate with this before calling the API, so it is the one definition of the formats.
+    """
     # NFKC turns full-width brackets and digits (（２０２５）) into ASCII; Chinese characters stay.
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).upper()
     if _APPLICATION_RE.fullmatch(text):
-        return CaseNumber(SERVICE_APPLICATION, text)
+        return CaseNumber(SERVICE_APPLICATION, text), ""
     hotline = _HOTLINE_RE.fullmatch(text)
     if hotline:
         if not _is_date(hotline["day"]):
-            raise ApiError(
-                422, "invalid_case_number", "12345工单号的前8位应为受理日期（年月日），请核对工单号"
-            )
-        return CaseNumber(HOTLINE_TICKET, text)
+            return None, "12345工单号的前8位应为受理日期（年月日），请核对工单号"
+        return CaseNumber(HOTLINE_TICKET, text), ""
     if _COURT_RE.fullmatch(text):
-        return CaseNumber(COURT_CASE, text)
-    raise ApiError(422, "invalid_case_number", _explain(text))
+        return CaseNumber(COURT_CASE, text), ""
+    return None, _explain(text)
 
 
 def _explain(text: str) -> str:

@@ -37,7 +37,7 @@ def test_handoff_is_marked_for_connectors(assistant: Assistant) -> None:
 def test_unclear_message_offers_two_topics_and_none_of_them(assistant: Assistant) -> None:
     replies = assistant.send("那个东西弄完了没有呢")
     options = buttons(replies)
-    assert options[-1] == {"title": "都不是", "payload": "/deny"}
+    assert options[-1] == {"title": "都不是", "payload": "/out_of_scope"}
     assert len(options) == 3
     assert all(o["payload"].startswith("/") for o in options)
 
@@ -54,7 +54,7 @@ def test_choosing_a_topic_after_the_fallback_answers_it(assistant: Assistant) ->
 def test_none_of_them_asks_to_rephrase_then_gives_up_politely(assistant: Assistant) -> None:
     sender = uuid.uuid4().hex
     assistant.send("那个东西弄完了没有呢", sender)
-    assert "换个说法" in texts(assistant.send("/deny", sender))
+    assert "换个说法" in texts(assistant.send("/out_of_scope", sender))
     final = texts(assistant.send("就是那个呗你懂的", sender))
     assert "12345" in final or "都不是" in final
 

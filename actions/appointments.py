@@ -1,0 +1,322 @@
+"""Booking a service-hall appointment: the form's checks, its questions and the booking itself."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar, Dict, List, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import service_client
+from actions.forms import OrderedFormValidation, Slots, intent_payload, service_problem
+from actions.service_client import ServiceError, ServiceUnavailable
+from actions.slots import Window, choose, describe, next_free, slot_buttons, window_from
+from actions.validation import check_id_number, check_person_name, check_phone
+from bot.nlu.timeparse import now_local
+from bot.service_api.privacy import mask_id_number, mask_name, mask_phone
+
+logger = logging.getLogger(__name__)
+
+COMMON_SERVICES = ("驾驶证补换领", "居住证办理", "营业执照办理", "社保卡办理")
+
+
+async def halls_for(city: str, service: str) -> List[Dict[str, Any]]:
+    body = await service_client.request(
+        "GET", "/v1/halls", params={"city": city, "service": service}
+    )
+    return list(body.get("halls") or [])
+
+
+class ValidateAppointmentForm(OrderedFormValidation):
+    """Checks each value of a booking in order and picks the slot once hall and time are known."""
+
+    order = (
+        "service_item",
+        "city",
+        "hall_id",
+        "appointment_time",
+        "person_name",
+        "phone",
+        "id_number",
+        "booking_confirmed",
+    )
+    depends: ClassVar[Dict[str, Tuple[str, ...]]] = {
+        "service_item": ("hall_id", "appointment_time"),
+        "city": ("hall_id", "appointment_time"),
+        "hall_id": ("appointment_time",),
+    }
+    confirmation_slot = "booking_confirmed"
+
+    def name(self) -> str:
+        return "validate_appointment_form"
+
+    async def validate_service_item(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        try:
+            await service_client.request("GET", "/v1/halls", params={"service": str(value)})
+        except ServiceError as error:
+            if error.code != "unknown_service":
+                raise
+            dispatcher.utter_message(
+                text=f"“{value}”暂不支持在线预约,可以预约的有{'、'.join(COMMON_SERVICES)}等。"
+                "请问您要预约哪一项?",
+            )
+            return {"service_item": None}
+        return {"service_item": str(value)}
+
+    async def validate_city(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        if not slots.get("service_item"):
+            return {"city": str(value)}
+        try:
+            halls = await halls_for(str(value), slots["service_item"])
+        except ServiceError as error:
+            if error.code != "unknown_city":
+                raise
+            dispatcher.utter_message(
+                text=f"目前只能预约辽宁省内14个市的政务服务大厅,“{value}”不在其中。请问您在哪个市办理?"
+            )
+            return {"city": None}
+        if not halls:
+            dispatcher.utter_message(
+                text=f"{value}暂时没有可在线预约“{slots['service_item']}”的大厅,请换一个市,"
+                "或拨打12345咨询。"
+            )
+            return {"city": None}
+        return {"city": str(value), "hall_id": halls[0]["hall_id"] if len(halls) == 1 else None}
+
+    async def validate_hall_id(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        if not (slots.get("city") and slots.get("service_item")):
+            return {"hall_id": None}
+        halls = await halls_for(slots["city"], slots["service_item"])
+        if str(value) not in {hall["hall_id"] for hall in halls}:
+            dispatcher.utter_message(text="请从列出的大厅中选一个。")
+            return {"hall_id": None}
+        return {"hall_id": str(value)}
+
+    async def validate_appointment_time(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        window = window_from(value, tracker)
+        if window is None:
+            dispatcher.utter_message(text="没听明白是哪天几点,请说得具体些,比如“下周三上午”。")
+            return {"appointment_time": None, "appointment_window": None}
+        if window.end <= now_local():
+            dispatcher.utter_message(
+                text=f"{describe(window.start)}已经过去了,请换一个以后的时间。"
+            )
+            return {"appointment_time": None, "appointment_window": None}
+        # The slot is chosen after all values of this turn are known (see after_validation).
+        return {"appointment_time": None, "appointment_window": window.encode()}
+
+    async def validate_person_name(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        checked = check_person_name(str(value))
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.problem)
+        return {"person_name": checked.value}
+
+    async def validate_phone(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        checked = check_phone(str(value))
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.problem)
+        return {"phone": checked.value}
+
+    async def validate_id_number(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        checked = check_id_number(str(value))
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.problem)
+        return {"id_number": checked.value}
+
+    async def validate_booking_confirmed(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        if value is not True:
+            return {"booking_confirmed": None}
+        # One key per confirmed booking: every retry of this booking sends the same key.
+        return {"booking_confirmed": True, "booking_key": slots.get("booking_key") or uuid4()}
+
+    async def after_validation(
+        self, slots: Slots, incoming: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        window = Window.decode(slots.get("appointment_window") or "")
+        if slots.get("appointment_time") or not window:
+            return {}
+        if not (slots.get("hall_id") and slots.get("service_item")):
+            return {}
+        choice = await choose(slots["hall_id"], slots["service_item"], window)
+        if choice.slot:
+            return {"appointment_time": choice.slot.start.isoformat(), "booking_confirmed": None}
+        text = choice.problem
+        if choice.alternatives:
+            text += "最近还有这些时间可约,点一下就行,也可以说别的时间:"
+        dispatcher.utter_message(text=text, buttons=slot_buttons(choice.alternatives) or None)
+        return {"appointment_time": None, "appointment_window": None}
+
+
+def uuid4() -> str:
+    return str(uuid.uuid4())
+
+
+class ActionAskHallId(Action):
+    """Which hall, when the city has more than one that offers the service."""
+
+    def name(self) -> str:
+        return "action_ask_hall_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            halls = await halls_for(tracker.get_slot("city"), tracker.get_slot("service_item"))
+        except (ServiceError, ServiceUnavailable) as error:
+            service_problem(dispatcher, error)
+            return []
+        buttons = [
+            {"title": hall["name"], "payload": intent_payload("inform", hall_id=hall["hall_id"])}
+            for hall in halls
+        ]
+        dispatcher.utter_message(text="这个市有几个大厅可以办,请选一个:", buttons=buttons)
+        return []
+
+
+class ActionAskAppointmentTime(Action):
+    """When, with the next free slots as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_appointment_time"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        text = "您想约哪天什么时间?可以直接说,比如“下周三上午”“11月28日下午3点”。"
+        try:
+            free = await next_free(
+                tracker.get_slot("hall_id"), tracker.get_slot("service_item"), now_local()
+            )
+        except (ServiceError, ServiceUnavailable) as error:
+            logger.warning("slots_unavailable", extra={"error": type(error).__name__})
+            free = []
+        if free:
+            text += "最近可约的时间:"
+        dispatcher.utter_message(text=text, buttons=slot_buttons(free) or None)
+        return []
+
+
+async def hall_name(hall_id: str) -> str:
+    try:
+        hall = await service_client.request("GET", f"/v1/halls/{hall_id}")
+    except (ServiceError, ServiceUnavailable):
+        return hall_id
+    return str(hall.get("name") or hall_id)
+
+
+async def booking_summary(tracker: Tracker) -> str:
+    start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
+    return (
+        f"事项:{tracker.get_slot('service_item')}\n"
+        f"地点:{await hall_name(tracker.get_slot('hall_id'))}\n"
+        f"时间:{describe(start)}\n"
+        f"预约人:{mask_name(tracker.get_slot('person_name') or '')}\n"
+        f"手机:{mask_phone(tracker.get_slot('phone') or '')}\n"
+        f"身份证:{mask_id_number(tracker.get_slot('id_number') or '')}"
+    )
+
+
+class ActionAskBookingConfirmed(Action):
+    """Read the booking back and ask for a yes before anything is sent."""
+
+    def name(self) -> str:
+        return "action_ask_booking_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            text="请核对预约信息:\n" + await booking_summary(tracker) + "\n确认无误请点“确认预约”;"
+            "要修改直接告诉我,比如“改成周二下午”。",
+            buttons=[
+                {"title": "确认预约", "payload": "/affirm"},
+                {"title": "不办了", "payload": "/deny"},
+            ],
+        )
+        return []
+
+
+BOOKING_SLOTS = (
+    "hall_id",
+    "appointment_time",
+    "appointment_window",
+    "booking_confirmed",
+    "booking_key",
+    "id_number",
+)
+
+
+class ActionSubmitAppointment(Action):
+    """Book the confirmed slot; a lost answer is retried with the same key, never booked twice."""
+
+    def name(self) -> str:
+        return "action_submit_appointment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        slot = tracker.get_slot
+        if slot("booking_confirmed") is not True:
+            return []
+        payload = {
+            "hall_id": slot("hall_id"),
+            "service": slot("service_item"),
+            "start": slot("appointment_time"),
+            "name": slot("person_name"),
+            "phone": slot("phone"),
+            "id_number": slot("id_number"),
+        }
+        try:
+            booked = await service_client.request(
+                "POST", "/v1/appointments", json=payload, idempotency_key=slot("booking_key")
+            )
+        except ServiceUnavailable:
+            # The key stays: if the booking did go through, asking again returns that booking.
+            dispatcher.utter_message(
+                text="预约系统暂时没有响应,这次预约可能没有成功。请过一会儿说“确认预约”再试一次"
+                "(不会重复预约),或拨打12345由人工帮您预约。"
+            )
+            return [SlotSet("booking_confirmed", None), FollowupAction("appointment_form")]
+        except ServiceError as error:
+            dispatcher.utter_message(text=error.message)
+            if error.code == "slot_full":
+                retry = [SlotSet("appointment_time", None), SlotSet("booking_key", None)]
+                return [
+                    *retry,
+                    SlotSet("booking_confirmed", None),
+                    FollowupAction("appointment_form"),
+                ]
+            return [SlotSet(name, None) for name in BOOKING_SLOTS]
+        hall = booked["hall"]
+        dispatcher.utter_message(
+            text=f"预约成功!预约号:{booked['appointment_id']}\n"
+            f"{hall['name']},{describe(datetime.fromisoformat(booked['start']))},"
+            f"办理“{booked['service']}”。\n请带好身份证和所需材料按时到达。"
+            "需要取消可以说“取消预约”并提供预约号。",
+        )
+        logger.info("appointment_booked", extra={"appointment_id": booked["appointment_id"]})
+        return [
+            *(SlotSet(name, None) for name in BOOKING_SLOTS),
+            SlotSet("appointment_id", booked["appointment_id"]),
+        ]

@@ -1,0 +1,77 @@
+"""Where a 12345 work order, a service application (办件) or a court case stands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List
+from urllib.parse import quote
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import service_client
+from actions.forms import OrderedFormValidation, Slots, service_problem
+from actions.service_client import ServiceError, ServiceUnavailable
+from bot.nlu.timeparse import TZ
+from bot.service_api.case_numbers import check_case_number
+
+
+class ValidateCaseStatusForm(OrderedFormValidation):
+    order = ("case_number",)
+
+    def name(self) -> str:
+        return "validate_case_status_form"
+
+    async def validate_case_number(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        case, problem = check_case_number(str(value))
+        if case is None:
+            dispatcher.utter_message(text=problem + "。请核对后重新发送编号。")
+            return {"case_number": None}
+        return {"case_number": case.number}
+
+
+def timeline(case: Dict[str, Any]) -> str:
+    """The case's history as lines people read top to bottom, oldest first."""
+    lines = []
+    for event in case.get("history") or []:
+        moment = datetime.fromisoformat(event["time"]).astimezone(TZ)
+        note = f":{event['note']}" if event.get("note") else ""
+        lines.append(f"· {moment:%Y-%m-%d %H:%M} {event['status']}{note}")
+    return "\n".join(lines)
+
+
+class ActionCaseStatus(Action):
+    def name(self) -> str:
+        return "action_case_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        number = tracker.get_slot("case_number")
+        done: List[EventType] = [SlotSet("case_number", None)]
+        if not number:
+            return done
+        try:
+            case = await service_client.request("GET", f"/v1/cases/{quote(number, safe='')}")
+        except ServiceError as error:
+            if error.code == "case_not_found":
+                dispatcher.utter_message(
+                    text=f"没有查到编号{number}。请核对编号;刚提交的诉求可能要稍后才能查到,"
+                    "也可以拨打12345查询。"
+                )
+            else:
+                service_problem(dispatcher, error)
+            return done
+        except ServiceUnavailable as error:
+            service_problem(dispatcher, error)
+            return done
+        dispatcher.utter_message(
+            text=f"{case['kind_label']} {case['case_number']}\n"
+            f"事项:{case['title']}\n当前状态:{case['status']}(承办:{case['department']})\n"
+            f"办理经过:\n{timeline(case)}"
+        )
+        return done

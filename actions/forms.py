@@ -1,0 +1,137 @@
+"""What the transaction forms share: ordered validation, service errors, stopping a form.
+
+Rasa validates each extracted slot on its own; a booking needs them in order (the hall depends on
+the city, the slot on the hall and the time), and one message often carries several values
+("下周三上午在沈阳办驾照"). `OrderedFormValidation` therefore validates the values of a turn in the
+form's order, each step seeing the results of the steps before it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import abstractmethod
+from typing import Any, Awaitable, Callable, ClassVar, Dict, List, Optional, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.service_client import ServiceError, ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (
+    "抱歉,业务系统暂时连接不上,这一步没有办成,您填写的内容不会丢失。请稍后再说一次,"
+    "或拨打12345政务服务便民热线由人工帮您办理。"
+)
+
+Slots = Dict[str, Any]
+# A step gets the value and the slots so far, and returns the slots it changes.
+Step = Callable[[Any, Slots, CollectingDispatcher, Tracker], Awaitable[Slots]]
+
+
+def intent_payload(intent: str, **entities: str) -> str:
+    """A button payload that sends `intent` with `entities`, as Rasa parses "/intent{...}"."""
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
+
+
+def service_problem(dispatcher: CollectingDispatcher, error: Exception) -> None:
+    """Tell the user what went wrong with a service call, in words they can act on."""
+    if isinstance(error, ServiceError):
+        dispatcher.utter_message(text=error.message)
+    else:
+        dispatcher.utter_message(text=UNAVAILABLE)
+
+
+class OrderedFormValidation(FormValidationAction):
+    """Validates a turn's values in `order`; subclasses define `validate_<slot>` coroutines."""
+
+    order: ClassVar[Tuple[str, ...]] = ()
+    # Changing one of these keys clears the slots listed for it (a new city needs a new hall).
+    depends: ClassVar[Dict[str, Tuple[str, ...]]] = {}
+    confirmation_slot: ClassVar[Optional[str]] = None
+
+    @abstractmethod
+    def name(self) -> str:
+        """The validation action's name, validate_<form>."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        incoming = tracker.slots_to_validate()
+        slots: Slots = {name: tracker.get_slot(name) for name in self.order}
+        slots.update(incoming)
+        changes: Slots = {}
+        for name in self.order:
+            if name not in incoming or incoming[name] is None:
+                continue
+            for cleared in self.depends.get(name, ()):
+                if cleared not in incoming:
+                    slots[cleared] = changes[cleared] = None
+            step = getattr(self, f"validate_{name}", None)
+            try:
+                result = await step(incoming[name], slots, dispatcher, tracker) if step else {}
+            except (ServiceError, ServiceUnavailable) as error:
+                logger.warning("form_service_error", extra={"form": self.name(), "slot": name})
+                service_problem(dispatcher, error)
+                result = {name: None}
+            if name not in result:
+                result[name] = incoming[name]
+            slots.update(result)
+            changes.update(result)
+        changes.update(await self.after_validation(slots, incoming, dispatcher, tracker))
+        confirming = self.confirmation_slot
+        if confirming and incoming and confirming not in incoming:
+            # Anything changed after the summary was shown must be confirmed again.
+            changes[confirming] = None
+        return [SlotSet(name, value) for name, value in changes.items()]
+
+    async def after_validation(
+        self, slots: Slots, incoming: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        """Work that needs several validated slots at once; nothing by default."""
+        return {}
+
+
+FORM_SLOTS: Dict[str, Tuple[str, ...]] = {
+    "appointment_form": (
+        "hall_id",
+        "appointment_time",
+        "appointment_window",
+        "person_name",
+        "booking_confirmed",
+        "booking_key",
+    ),
+    "appointment_query_form": (),
+    "appointment_cancel_form": ("cancel_confirmed",),
+    "case_status_form": (),
+    "legal_checkup_form": ("checkup_topics", "checkup_confirmed", "checkup_key"),
+}
+FORM_NAMES = {
+    "appointment_form": "预约",
+    "appointment_query_form": "预约查询",
+    "appointment_cancel_form": "取消预约",
+    "case_status_form": "进度查询",
+    "legal_checkup_form": "法治体检申请",
+}
+
+
+class ActionStopForm(Action):
+    """The user said no or "不办了" mid-form: stop, submit nothing, forget what was typed."""
+
+    def name(self) -> str:
+        return "action_stop_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        form = (tracker.active_loop or {}).get("name") or ""
+        label = FORM_NAMES.get(form, "办理")
+        dispatcher.utter_message(text=f"好的,已停止{label},没有提交任何信息。需要时随时再找我。")
+        cleared = [SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())]
+        # ID numbers are asked for one task only; they are not kept once it ends.
+        cleared.append(SlotSet("id_number", None))
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *cleared]
