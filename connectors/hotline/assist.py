@@ -90,12 +90,13 @@ class AgentAssist:
         previous = state.assist.entities if state.assist else {}
         entities = {**previous, **extract_entities(parse)}
         state.intents.append(intent)
-        ranking = topical_ranking(parse)
+        ranking = topical_ranking(parse) if intent not in workorder.CONTROL_INTENTS else []
         if ranking:
             state.topic_text = mask_personal_data(text)
             query, intents = text, [name for name, _ in ranking]
         else:
-            # "沈阳" or "对" alone is no question: search the topic it answers, in its city.
+            # "沈阳" or "信用代码是…" alone is no question: it completes the call's topic, so
+            # search that topic again, now in the caller's city.
             topic = workorder.topic_intent(state.intents)
             query, intents = f"{state.topic_text} {text}".strip(), [topic] if topic else []
         suggestions = (

@@ -1,0 +1,102 @@
+"""Session fixtures shared by tests/gateway and tests/connectors: a gateway in this process,
+pointed at the session's running assistant, with a local stand-in for WeChat's platform API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, Optional
+
+import httpx
+import pytest
+
+from bot.gateway import create_app
+from bot.settings import Settings
+from tests.assistant import Assistant
+
+from .servers import FakeWeChatPlatform, ServerThread
+from .wechat_peer import WeChatPeer, new_aes_key
+
+WECHAT_TOKEN = "banshi-test-token"
+APP_ID = "wx0123456789abcdef"
+APP_SECRET = "test-app-secret"
+HOTLINE_SECRET = "hotline-test-secret"
+
+
+def hotline_headers(
+    body: bytes, secret: str = HOTLINE_SECRET, timestamp: Optional[int] = None
+) -> Dict[str, str]:
+    """Headers the hotline platform sends: HMAC-SHA256 over "<timestamp>.<body>"."""
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    digest = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {
+        "Content-Type": "application/json",
+        "X-Hotline-Timestamp": ts,
+        "X-Hotline-Signature": f"sha256={digest}",
+    }
+
+
+@dataclass
+class RunningGateway:
+    url: str
+    settings: Settings
+    wechat: WeChatPeer
+    platform: FakeWeChatPlatform
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=60)
+
+    def hotline(self, event: str, body: Dict[str, Any], **kwargs: Any) -> httpx.Response:
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        return httpx.post(
+            f"{self.url}/webhooks/hotline/{event}",
+            content=raw,
+            headers=hotline_headers(raw, **kwargs),
+            timeout=60,
+        )
+
+
+def gateway_settings(var_dir: Path, api_base: str, aes_key: str, **overrides: Any) -> Settings:
+    values: Dict[str, Any] = {
+        "var_dir": var_dir,
+        "wechat_token": WECHAT_TOKEN,
+        "wechat_app_id": APP_ID,
+        "wechat_app_secret": APP_SECRET,
+        "wechat_aes_key": aes_key,
+        "wechat_api_base": api_base,
+        "hotline_secret": HOTLINE_SECRET,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def wechat_platform() -> Iterator[tuple[FakeWeChatPlatform, ServerThread]]:
+    platform = FakeWeChatPlatform(APP_ID, APP_SECRET)
+    with ServerThread(platform.app()) as server:
+        yield platform, server
+
+
+@pytest.fixture(scope="session")
+def gateway(
+    assistant: Assistant,
+    wechat_platform: tuple[FakeWeChatPlatform, ServerThread],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[RunningGateway]:
+    """The real gateway app on a free port, talking to the session's Rasa and action server."""
+    platform, api = wechat_platform
+    aes_key = new_aes_key()
+    settings = gateway_settings(
+        tmp_path_factory.mktemp("gateway"),
+        api.url,
+        aes_key,
+        rasa_port=assistant.settings.rasa_port,
+        action_port=assistant.settings.action_port,
+    )
+    with ServerThread(create_app(settings)) as server:
+        peer = WeChatPeer(server.url, WECHAT_TOKEN, APP_ID, aes_key)
+        yield RunningGateway(server.url, settings, peer, platform)
