@@ -72,6 +72,7 @@ test: install
 	@$(PY) -m bot.model train
 	@$(MAKE) --no-print-directory data-validate
 	@$(MAKE) --no-print-directory knowledge-check
+	@bash scripts/install-chromium.sh
 	$(PY) -m pytest
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory typecheck

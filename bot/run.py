@@ -95,9 +95,34 @@ def service_api(settings: Settings) -> Service:
     )
 
 
+def gateway(settings: Settings) -> Service:
+    """The gateway (WeChat, hotline, web pages). Its /healthz is 503 until Rasa answers, so it
+    starts last."""
+    return Service(
+        "gateway",
+        [str(BIN / "python"), "-m", "bot.gateway"],
+        f"{settings.gateway_url}/healthz",
+        {
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "HOST": settings.host,
+            "GATEWAY_PORT": str(settings.gateway_port),
+            "RASA_PORT": str(settings.rasa_port),
+            "ACTION_PORT": str(settings.action_port),
+            "RASA_TOKEN": settings.resolved_rasa_token(),
+            "SERVICE_API_URL": settings.service_api_url,
+            "VAR_DIR": str(settings.var_dir),
+        },
+    )
+
+
 def services(settings: Settings, model: Path) -> List[Service]:
     """The processes of the embedded deployment, in start order."""
-    return [service_api(settings), action_server(settings), rasa_server(settings, model)]
+    return [
+        service_api(settings),
+        action_server(settings),
+        rasa_server(settings, model),
+        gateway(settings),
+    ]
 
 
 def wait_healthy(service: Service, process: subprocess.Popen, timeout: float = 300) -> bool:
@@ -167,6 +192,11 @@ def main() -> int:
         f"  Rasa HTTP API:          {settings.rasa_url} (token in {token_hint})\n"
         f"  action server:          {settings.action_url.removesuffix('/webhook')}/health\n"
         f"  service API:            {settings.service_api_url}/docs (key in var/service_api_key)\n"
+        f"  web chat:               {settings.gateway_url}/\n"
+        f"  agent desk (12345):     {settings.gateway_url}/agent\n"
+        f"  WeChat webhook:         {settings.gateway_url}/webhooks/wechat"
+        f"{'' if settings.wechat_token else ' (set WECHAT_TOKEN to enable)'}\n"
+        f"  hotline webhooks:       {settings.gateway_url}/webhooks/hotline/ (docs/connectors.md)\n"
         "Press Ctrl-C to stop.",
         flush=True,
     )

@@ -1,0 +1,47 @@
+"""Without Rasa the health check says so with 503, and chat answers with a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from bot.gateway import create_app
+from bot.settings import Settings
+from tests.gateway.servers import free_port
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    dead = f"http://127.0.0.1:{free_port()}"
+    settings = Settings(
+        var_dir=tmp_path, rasa_replicas=dead, action_port=free_port(), hotline_secret="s"
+    )
+    app: FastAPI = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            yield client
+
+
+async def test_health_is_503_while_rasa_is_down(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["dependencies"]["rasa"]["ok"] is False
+
+
+async def test_chat_without_rasa_is_a_clear_503(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/chat", json={"sender_id": "abcdefgh", "message": "你好"})
+    assert response.status_code == 503
+    assert "12345" in response.json()["message"]
+
+
+async def test_wechat_webhook_is_503_until_configured(client: httpx.AsyncClient) -> None:
+    response = await client.get("/webhooks/wechat", params={"echostr": "1"})
+    assert response.status_code == 503
+    assert "WECHAT_TOKEN" in response.json()["message"]
