@@ -82,6 +82,7 @@ bench: install train
 	$(PY) -m bench.nlu_compare
 	$(PY) -m bench.parse_latency
 	$(PY) -m bench.knowledge_latency
+	$(PY) -m bench.booking_latency
 
 clean:
 	rm -rf models var reports .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,15 @@ from rasa_sdk.types import DomainDict
 from actions import service_client
 from actions.forms import OrderedFormValidation, Slots, intent_payload, service_problem
 from actions.service_client import ServiceError, ServiceUnavailable
-from actions.slots import Window, choose, describe, next_free, slot_buttons, window_from
+from actions.slots import (
+    Window,
+    choose,
+    describe,
+    describe_window,
+    next_free,
+    slot_buttons,
+    window_from,
+)
 from actions.validation import check_id_number, check_person_name, check_phone
 from bot.nlu.timeparse import now_local
 from bot.service_api.privacy import mask_id_number, mask_name, mask_phone
@@ -68,6 +76,12 @@ class ValidateAppointmentForm(OrderedFormValidation):
                 "请问您要预约哪一项?",
             )
             return {"service_item": None}
+        if slots.get("city") and "city" not in tracker.slots_to_validate():
+            # The city came first: now that the service is known, its hall can be settled.
+            known = {**slots, "service_item": str(value)}
+            return {"service_item": str(value)} | await self.validate_city(
+                slots["city"], known, dispatcher, tracker
+            )
         return {"service_item": str(value)}
 
     async def validate_city(
@@ -112,7 +126,7 @@ class ValidateAppointmentForm(OrderedFormValidation):
             return {"appointment_time": None, "appointment_window": None}
         if window.end <= now_local():
             dispatcher.utter_message(
-                text=f"{describe(window.start)}已经过去了,请换一个以后的时间。"
+                text=f"{describe_window(window)}已经过去了,请换一个以后的时间。"
             )
             return {"appointment_time": None, "appointment_window": None}
         # The slot is chosen after all values of this turn are known (see after_validation).

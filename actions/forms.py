@@ -62,8 +62,7 @@ class OrderedFormValidation(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         incoming = tracker.slots_to_validate()
-        slots: Slots = {name: tracker.get_slot(name) for name in self.order}
-        slots.update(incoming)
+        slots: Slots = {**tracker.slots, **incoming}
         changes: Slots = {}
         for name in self.order:
             if name not in incoming or incoming[name] is None:

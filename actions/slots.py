@@ -72,6 +72,14 @@ def describe(moment: datetime) -> str:
     return f"{local.month}月{local.day}日(周{WEEKDAYS[local.weekday()]}) {local:%H:%M}"
 
 
+def describe_window(window: Window) -> str:
+    """A moment with its time, a span ("下周三上午") by its day."""
+    if window.exact:
+        return describe(window.start)
+    local = window.start.astimezone(TZ)
+    return f"{local.month}月{local.day}日(周{WEEKDAYS[local.weekday()]})"
+
+
 def window_from(value: Any, tracker: Tracker) -> Optional[Window]:
     """The window of the `time` entity whose value is `value` in the latest message.
 
@@ -130,7 +138,7 @@ async def choose(hall_id: str, service: str, window: Window) -> Choice:
     """The slot that fits the window best, or a reason and nearby free slots."""
     now = now_local()
     if window.end <= now:
-        return Choice(None, f"{describe(window.start)}已经过去了,请换一个以后的时间。")
+        return Choice(None, f"{describe_window(window)}已经过去了,请换一个以后的时间。")
     start = max(window.start, now)
     try:
         days = await fetch_slots(hall_id, service, start.date(), window.end.date())

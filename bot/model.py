@@ -6,11 +6,13 @@ python -m bot.model path    # print the path the current inputs would produce
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterable, List
 
@@ -55,35 +57,48 @@ def model_path(config: str = "config.yml") -> Path:
 
 
 def train(config: str = "config.yml", nlu_only: bool = False) -> Path:
-    """Return the model for the current inputs, training it only if no copy exists."""
+    """Return the model for the current inputs, training it only if no copy exists.
+
+    One training per model at a time: a second caller (`make run` beside a test run) waits for
+    the first and reuses its model. The model appears under models/ only once complete.
+    """
     target = model_path(config)
-    cached = cache_dir() / target.name
     if target.exists():
         return target
     MODELS_DIR.mkdir(exist_ok=True)
+    with open(MODELS_DIR / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.exists():
+            _train_into(target, config, nlu_only)
+    return target
+
+
+def _train_into(target: Path, config: str, nlu_only: bool) -> None:
+    cached = cache_dir() / target.name
     if cached.exists():
         shutil.copy2(cached, target)
         print(f"==> model unchanged since last training, reused {cached}", flush=True)
-        return target
-    command = [
-        sys.executable,
-        "-m",
-        "rasa",
-        "train",
-        *(["nlu"] if nlu_only else []),
-        "--config",
-        config,
-        "--out",
-        str(MODELS_DIR),
-        "--fixed-model-name",
-        target.name.removesuffix(".tar.gz"),
-    ]
-    print("==> training:", " ".join(command[2:]), flush=True)
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(target, cached)
-    return target
+        return
+    with tempfile.TemporaryDirectory(dir=MODELS_DIR, prefix=".training-") as out:
+        command = [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            *(["nlu"] if nlu_only else []),
+            "--config",
+            config,
+            "--out",
+            out,
+            "--fixed-model-name",
+            target.name.removesuffix(".tar.gz"),
+        ]
+        print("==> training:", " ".join(command[2:]), flush=True)
+        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+        subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(Path(out) / target.name, cached)
+        os.replace(Path(out) / target.name, target)
 
 
 def main(argv: List[str]) -> int:

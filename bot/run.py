@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
+from urllib.parse import urlsplit
 
 import httpx
 import yaml
@@ -31,10 +32,38 @@ class Service:
     env: Dict[str, str]
 
 
+def redis_endpoint(redis_url: str, key_prefix: str) -> Dict[str, object]:
+    """Rasa's Redis store settings (host, port, db, password) from one redis:// URL."""
+    parts = urlsplit(redis_url)
+    config: Dict[str, object] = {
+        "type": "redis",
+        "url": parts.hostname or "127.0.0.1",
+        "port": parts.port or 6379,
+        "db": int(parts.path.strip("/") or 0),
+        "key_prefix": key_prefix,
+        "use_ssl": parts.scheme == "rediss",
+    }
+    if parts.password:
+        config["password"] = parts.password
+    return config
+
+
 def write_endpoints(settings: Settings) -> Path:
-    """Rasa's endpoints for these settings: the action server, and the tracker store."""
-    tracker = {"type": "SQL", "dialect": "sqlite", "db": str(settings.var_dir / "rasa_tracker.db")}
-    config = {"action_endpoint": {"url": settings.action_url}, "tracker_store": tracker}
+    """Rasa's endpoints for these settings: the action server, the tracker and lock stores.
+
+    Without REDIS_URL: SQLite tracker store under var/ and Rasa's in-process lock store (one
+    machine). With it: trackers and conversation locks in Redis, shared by every replica.
+    """
+    config: Dict[str, object] = {"action_endpoint": {"url": settings.action_url}}
+    if settings.redis_url:
+        tracker = redis_endpoint(settings.redis_url, "banshi")
+        # Trackers of conversations idle this long are dropped from Redis (seconds).
+        tracker["record_exp"] = settings.tracker_expiry_seconds
+        config["tracker_store"] = tracker
+        config["lock_store"] = redis_endpoint(settings.redis_url, "banshi")
+    else:
+        db = str(settings.var_dir / "rasa_tracker.db")
+        config["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": db}
     path = settings.var_dir / "endpoints.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     )
 
     redis_url: str = ""
+    tracker_expiry_seconds: int = Field(
+        default=7 * 24 * 3600, description="Redis mode: how long an idle conversation is kept"
+    )
 
     http_connect_timeout: float = Field(default=2.0, description="seconds to open a connection")
     http_read_timeout: float = Field(default=5.0, description="seconds to wait for a response")
@@ -75,6 +78,14 @@ class Settings(BaseSettings):
     hotline_timestamp_window: int = 300
     hotline_call_ttl: int = Field(default=4 * 3600, description="seconds a call's state is kept")
     feedback_database_url: str = ""
+
+    # Trainers' review inbox (bot/review) and its /trainer page in the gateway.
+    trainer_token: str = ""
+    review_confidence_threshold: float = Field(
+        default=0.6, description="user messages below this intent confidence go to review"
+    )
+    review_nlu_dir: Path = PROJECT_ROOT / "data" / "nlu"
+    review_knowledge_dir: Path = PROJECT_ROOT / "knowledge" / "content"
 
     class Config:
         env_file = None
@@ -110,6 +121,18 @@ class Settings(BaseSettings):
             return self.feedback_database_url
         self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.var_dir / 'feedback.db'}"
+
+    def resolved_trainer_token(self) -> str:
+        return self.trainer_token or _runtime_secret("trainer_token")
+
+    @property
+    def review_database_path(self) -> Path:
+        return self.var_dir / "review.db"
+
+    @property
+    def tracker_database_path(self) -> Path:
+        """Where Rasa's SQL tracker store lives (bot.run writes it into endpoints.yml)."""
+        return self.var_dir / "rasa_tracker.db"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

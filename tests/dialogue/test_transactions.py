@@ -63,10 +63,15 @@ def test_book_query_and_cancel_an_appointment(assistant: Assistant) -> None:
     assert row is not None and row["status"] == "booked"
     assert row["service"] == "驾驶证补换领" and row["hall_id"].startswith("shenyang")
 
-    assistant.send("查一下我的预约", sender)
-    assistant.send(PHONE, sender)
-    listing = texts(assistant.send(ID_NUMBER, sender))
+    # Right after booking, the lookup shows the new appointment at once.
+    listing = texts(assistant.send("查一下我的预约", sender))
     assert appointment_id in listing and "已预约" in listing
+    # In another conversation the same person finds it by phone and ID number.
+    other = uuid.uuid4().hex
+    assert "手机号" in texts(assistant.send("我约的是几点来着", other))
+    assistant.send(PHONE, other)
+    listing = texts(assistant.send(ID_NUMBER, other))
+    assert appointment_id in listing and "1101**********002X" not in listing
 
     confirm = assistant.send(f"把预约{appointment_id}取消了", sender)
     assert "要取消这个预约吗" in texts(confirm)
