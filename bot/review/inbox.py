@@ -1,0 +1,258 @@
+"""The review inbox (var/review.db): one item per distinct message, and an audit trail.
+
+Every text is masked on the way in, here as well as by the exporters, so no caller can put
+personal data into the inbox by forgetting to mask it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+
+from .masking import mask_text
+from .nludata import text_key
+
+STATUSES: Dict[str, str] = {
+    "open": "待标注",
+    "labelled": "已标注",
+    "applied": "已应用",
+    "refused": "未采用",
+    "knowledge_pending": "待知识组处理",
+    "dismissed": "已忽略",
+}
+REASONS: Dict[str, str] = {
+    "low_confidence": "置信度低",
+    "fallback": "未听懂",
+    "handoff": "转人工",
+    "rejected_suggestion": "坐席否决建议",
+}
+
+metadata = MetaData()
+items_table = Table(
+    "review_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(512), nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+    Column("predicted_intent", String(64), nullable=False, default=""),
+    Column("confidence", Float, nullable=False, default=0.0),
+    Column("reasons", String(128), nullable=False, default=""),
+    Column("count", Integer, nullable=False, default=1),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("status", String(32), nullable=False, default="open", index=True),
+    Column("label_intent", String(64), nullable=False, default=""),
+    Column("label_entities", Text, nullable=False, default="[]"),
+    Column("label_kb_entry", String(128), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+)
+seen_table = Table(
+    "review_sources",
+    metadata,
+    Column("source", String(32), nullable=False),
+    Column("ref", String(255), nullable=False),
+    UniqueConstraint("source", "ref"),
+)
+audit_table = Table(
+    "review_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("item_id", Integer, nullable=True),
+    Column("actor", String(64), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+
+@dataclass
+class Candidate:
+    """One message worth a trainer's look, as an exporter found it."""
+
+    source: str
+    ref: str
+    text: str
+    predicted_intent: str
+    confidence: float
+    reason: str
+    seen_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+@dataclass
+class Item:
+    id: int
+    text: str
+    predicted_intent: str
+    confidence: float
+    reasons: List[str]
+    count: int
+    status: str
+    label_intent: str
+    label_entities: List[Dict[str, str]]
+    label_kb_entry: str
+    note: str
+    last_seen: datetime
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            **self.__dict__,
+            "last_seen": self.last_seen.isoformat(),
+            "status_label": STATUSES.get(self.status, self.status),
+            "reason_labels": [REASONS.get(r, r) for r in self.reasons],
+        }
+
+
+class ItemNotFound(LookupError):
+    pass
+
+
+def _item(row: Any) -> Item:
+    m = row._mapping
+    return Item(
+        id=m["id"],
+        text=m["text"],
+        predicted_intent=m["predicted_intent"],
+        confidence=m["confidence"],
+        reasons=[r for r in m["reasons"].split(",") if r],
+        count=m["count"],
+        status=m["status"],
+        label_intent=m["label_intent"],
+        label_entities=json.loads(m["label_entities"] or "[]"),
+        label_kb_entry=m["label_kb_entry"],
+        note=m["note"],
+        last_seen=m["last_seen"],
+    )
+
+
+class Inbox:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(f"sqlite:///{path}", future=True)
+        metadata.create_all(self.engine)
+
+    def add(self, candidate: Candidate) -> str:
+        """File one candidate: "new" item, "merged" into an item, or "seen" before."""
+        text = mask_text(candidate.text)
+        key = text_key(text)
+        if not key:
+            return "seen"
+        items = items_table.c
+        with self.engine.begin() as db:
+            ref = {"source": candidate.source, "ref": candidate.ref}
+            if db.execute(select(seen_table).filter_by(**ref)).first():
+                return "seen"
+            db.execute(seen_table.insert().values(**ref))
+            row = db.execute(select(items_table).where(items.key == key)).first()
+            if row is None:
+                db.execute(
+                    items_table.insert().values(
+                        key=key,
+                        text=text,
+                        predicted_intent=candidate.predicted_intent,
+                        confidence=candidate.confidence,
+                        reasons=candidate.reason,
+                        count=1,
+                        first_seen=candidate.seen_at,
+                        last_seen=candidate.seen_at,
+                    )
+                )
+                return "new"
+            reasons = sorted({*row.reasons.split(","), candidate.reason} - {""})
+            db.execute(
+                items_table.update()
+                .where(items.id == row.id)
+                .values(
+                    count=row.count + 1,
+                    reasons=",".join(reasons),
+                    confidence=min(row.confidence, candidate.confidence),
+                    last_seen=max(_aware(row.last_seen), candidate.seen_at),
+                )
+            )
+            return "merged"
+
+    def items(self, status: Optional[str] = None, intent: Optional[str] = None) -> List[Item]:
+        """Items, grouped by predicted intent, most frequent first within a group."""
+        c = items_table.c
+        query = select(items_table).order_by(c.predicted_intent, c.count.desc(), c.id)
+        if status:
+            query = query.where(c.status == status)
+        if intent:
+            query = query.where(c.predicted_intent == intent)
+        with self.engine.connect() as db:
+            return [_item(row) for row in db.execute(query)]
+
+    def get(self, item_id: int) -> Item:
+        with self.engine.connect() as db:
+            row = db.execute(select(items_table).where(items_table.c.id == item_id)).first()
+        if row is None:
+            raise ItemNotFound(item_id)
+        return _item(row)
+
+    def update(self, item_id: int, action: str, actor: str, **values: Any) -> Item:
+        """Change an item and record the change in the audit trail, in one transaction."""
+        if "label_entities" in values:
+            values["label_entities"] = json.dumps(values["label_entities"], ensure_ascii=False)
+        with self.engine.begin() as db:
+            result = db.execute(
+                items_table.update().where(items_table.c.id == item_id).values(**values)
+            )
+            if result.rowcount == 0:
+                raise ItemNotFound(item_id)
+            self._audit(db, action, item_id, actor, values)
+        return self.get(item_id)
+
+    def audit(self, action: str, actor: str, detail: Dict[str, Any]) -> None:
+        with self.engine.begin() as db:
+            self._audit(db, action, None, actor, detail)
+
+    @staticmethod
+    def _audit(
+        db: Any, action: str, item_id: Optional[int], actor: str, detail: Dict[str, Any]
+    ) -> None:
+        text = mask_text(json.dumps(detail, ensure_ascii=False, default=str))
+        db.execute(
+            audit_table.insert().values(
+                at=datetime.now(timezone.utc),
+                action=action,
+                item_id=item_id,
+                actor=actor,
+                detail=text,
+            )
+        )
+
+    def audit_log(self, limit: int = 100) -> List[Dict[str, Any]]:
+        query = select(audit_table).order_by(audit_table.c.id.desc()).limit(limit)
+        with self.engine.connect() as db:
+            return [{**row._mapping, "at": _aware(row.at).isoformat()} for row in db.execute(query)]
+
+    def counts(self) -> Dict[str, int]:
+        query = select(items_table.c.status, func.count()).group_by(items_table.c.status)
+        with self.engine.connect() as db:
+            return {status: int(n) for status, n in db.execute(query)}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes even for timezone-aware columns; they were stored as UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
