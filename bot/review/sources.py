@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 FALLBACK = "nlu_fallback"
 HANDOFF_INTENT = "human_handoff"
 HANDOFF_SLOT = "handoff_requested"
-REDIS_PREFIX = "tracker:"
+# Rasa prefixes "tracker:" with the configured key_prefix ("banshi:tracker:" under bot.run).
+REDIS_MARKER = "tracker:"
 
 
 def _sender_ref(sender_id: str) -> str:
@@ -127,19 +128,17 @@ def sql_tracker_candidates(url: str, threshold: float) -> Iterator[Candidate]:
         yield from conversation_candidates(sender_id, events, threshold)
 
 
-def redis_tracker_candidates(
-    redis_url: str, threshold: float, prefix: str = REDIS_PREFIX
-) -> Iterator[Candidate]:
-    """Candidates from Rasa's RedisTrackerStore: one JSON dialogue per `tracker:<sender>` key."""
+def redis_tracker_candidates(redis_url: str, threshold: float) -> Iterator[Candidate]:
+    """Candidates from Rasa's RedisTrackerStore: one JSON dialogue per `…tracker:<sender>` key."""
     from redis import Redis
 
     client = Redis.from_url(redis_url)
     try:
-        for key in client.scan_iter(match=f"{prefix}*"):
+        for key in client.scan_iter(match=f"*{REDIS_MARKER}*"):
             raw = client.get(key)
             if not raw:
                 continue
-            sender_id = key.decode("utf-8")[len(prefix) :]
+            sender_id = key.decode("utf-8").split(REDIS_MARKER, 1)[1]
             try:
                 events = json.loads(raw).get("events") or []
             except (TypeError, ValueError, AttributeError):
