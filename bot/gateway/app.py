@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.review.web import router as trainer_router
 from bot.settings import Settings, get_settings
 
 from .errors import install_error_handlers
@@ -44,6 +45,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.add_middleware(AccessLogMiddleware)
     for module in (health, web, agent, wechat, hotline):
         app.include_router(module.router)
+    app.include_router(trainer_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

@@ -1,0 +1,163 @@
+"""The trainer page `/trainer` and its API, included by the gateway (bot.gateway.app).
+
+Every API call carries the trainer token (TRAINER_TOKEN, or var/trainer_token when unset) in
+`X-Trainer-Token`; a wrong or missing token gets 401. Every change lands in the audit table.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated, Any, Dict, List, Optional
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import FileResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+
+from bot.gateway.errors import GatewayError
+from bot.settings import Settings
+
+from . import taxonomy
+from .apply import Workspace, apply_labels
+from .inbox import STATUSES, Inbox, ItemNotFound
+from .labels import LabelError, dismiss_item, label_item
+from .sources import default_candidates, export
+from .summary import build_report
+
+STATIC = Path(__file__).resolve().parent / "static"
+ACTOR = "web"
+
+router = APIRouter(tags=["trainer"])
+
+
+class EntityLabel(BaseModel):
+    entity: str = Field(..., max_length=64)
+    text: str = Field(..., min_length=1, max_length=200)
+    value: str = Field("", max_length=200)
+
+
+class LabelBody(BaseModel):
+    intent: str = Field("", max_length=64)
+    entities: List[EntityLabel] = []
+    kb_entry: str = Field("", max_length=128)
+
+
+class DismissBody(BaseModel):
+    note: str = Field("", max_length=500)
+
+
+class ApplyBody(BaseModel):
+    items: List[int] = []
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def require_trainer(
+    request: Request, x_trainer_token: Annotated[Optional[str], Header()] = None
+) -> None:
+    expected = _settings(request).resolved_trainer_token()
+    if not x_trainer_token or not secrets.compare_digest(x_trainer_token, expected):
+        raise GatewayError(401, "unauthorized", "训练员口令无效,请重新登录")
+
+
+def get_inbox(request: Request) -> Inbox:
+    """One inbox per app, opened on first use so the gateway starts without it."""
+    inbox: Optional[Inbox] = getattr(request.app.state, "review_inbox", None)
+    if inbox is None:
+        inbox = Inbox(_settings(request).review_database_path)
+        request.app.state.review_inbox = inbox
+    return inbox
+
+
+Authorized = Depends(require_trainer)
+InboxDep = Annotated[Inbox, Depends(get_inbox)]
+
+
+@router.get("/trainer", include_in_schema=False)
+def trainer_page() -> FileResponse:
+    return FileResponse(STATIC / "trainer.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/trainer/trainer.js", include_in_schema=False)
+def trainer_script() -> FileResponse:
+    return FileResponse(STATIC / "trainer.js", media_type="text/javascript; charset=utf-8")
+
+
+@router.get("/api/trainer/choices", summary="可选的意图、实体与知识条目", dependencies=[Authorized])
+def choices() -> Dict[str, Any]:
+    entries = taxonomy.knowledge_entries()
+    return {
+        "intents": taxonomy.intent_choices(),
+        "entities": sorted(taxonomy.entities()),
+        "knowledge": [{"id": k, "title": v} for k, v in sorted(entries.items())],
+        "statuses": STATUSES,
+    }
+
+
+@router.get("/api/trainer/items", summary="收件箱(按预测意图分组)", dependencies=[Authorized])
+def items(inbox: InboxDep, status: str = "open") -> Dict[str, Any]:
+    if status not in STATUSES:
+        raise GatewayError(422, "invalid_status", f"未知状态“{status}”")
+    groups: Dict[str, List[Dict[str, Any]]] = {}
+    for item in inbox.items(status=status):
+        groups.setdefault(item.predicted_intent, []).append(item.as_dict())
+    return {
+        "counts": inbox.counts(),
+        "groups": [{"intent": k, "items": v} for k, v in groups.items()],
+    }
+
+
+@router.post("/api/trainer/items/{item_id}/label", summary="标注", dependencies=[Authorized])
+def label(item_id: int, body: LabelBody, inbox: InboxDep) -> Dict[str, Any]:
+    entities = [e.dict() for e in body.entities]
+    try:
+        item = label_item(inbox, item_id, ACTOR, body.intent, entities, body.kb_entry)
+    except ItemNotFound as error:
+        raise GatewayError(404, "unknown_item", f"收件箱中没有第 {item_id} 条") from error
+    except LabelError as error:
+        raise GatewayError(422, "invalid_label", str(error)) from error
+    return item.as_dict()
+
+
+@router.post("/api/trainer/items/{item_id}/dismiss", summary="忽略", dependencies=[Authorized])
+def dismiss(item_id: int, body: DismissBody, inbox: InboxDep) -> Dict[str, Any]:
+    try:
+        return dismiss_item(inbox, item_id, ACTOR, body.note).as_dict()
+    except ItemNotFound as error:
+        raise GatewayError(404, "unknown_item", f"收件箱中没有第 {item_id} 条") from error
+    except LabelError as error:
+        raise GatewayError(409, "already_applied", str(error)) from error
+
+
+@router.post("/api/trainer/apply", summary="写入训练数据", dependencies=[Authorized])
+def apply(body: ApplyBody, request: Request, inbox: InboxDep) -> Dict[str, Any]:
+    report = apply_labels(inbox, Workspace.from_settings(_settings(request)), ACTOR, body.items)
+    return {"outcomes": [o.__dict__ for o in report.outcomes], "summary": report.lines()[-1]}
+
+
+@router.post("/api/trainer/export", summary="从对话记录导出", dependencies=[Authorized])
+def run_export(request: Request, inbox: InboxDep) -> Dict[str, Any]:
+    settings = _settings(request)
+    candidates = default_candidates(
+        settings.tracker_database_path,
+        settings.redis_url,
+        settings.resolved_feedback_database_url(),
+        settings.review_confidence_threshold,
+    )
+    result = export(inbox, candidates)
+    inbox.audit("export", ACTOR, result.__dict__)
+    return {**result.__dict__, "message": f"导出完成: {result}"}
+
+
+@router.get("/api/trainer/audit", summary="操作记录", dependencies=[Authorized])
+def audit(inbox: InboxDep, limit: int = 100) -> List[Dict[str, Any]]:
+    return inbox.audit_log(max(1, min(limit, 1000)))
+
+
+@router.get("/api/trainer/report", summary="复核报告(Markdown)", dependencies=[Authorized])
+def report(request: Request, inbox: InboxDep) -> PlainTextResponse:
+    text = build_report(inbox, _settings(request).review_nlu_dir)
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
