@@ -11,7 +11,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 CODE := $(foreach d,bot connectors actions knowledge,$(if $(wildcard $(d)/*.py),$(d)))
 
 .PHONY: help install lock vocab train run shell test lint typecheck pytest data-validate \
-        nlu-report knowledge-check bench clean
+        nlu-report knowledge-check bench clean data-check
 
 help:
 	@echo "make run    — install, train if needed, start the assistant"
@@ -65,6 +65,11 @@ pytest: install train
 
 nlu-report: install train
 	$(PY) -m bot.nlu.evaluate --report reports/nlu
+	$(PY) -m bot.review.nlu_report --report reports/nlu --folds $(or $(FOLDS),3)
+
+# rasa data validate, then our checks (conflicts, example counts, dictionary, vocabulary).
+data-check: data-validate
+	$(PY) -m bot.review check
 
 test: install
 	@mkdir -p var
