@@ -14,7 +14,7 @@ import yaml
 
 from bot.settings import PROJECT_ROOT, Settings
 
-from .inbox import Inbox, Item
+from .inbox import STATUSES, Inbox, Item
 from .knowledge_questions import add_question
 from .nludata import (
     AnnotationError,
@@ -72,7 +72,9 @@ class ApplyReport:
         return sum(o.status == status for o in self.outcomes)
 
     def lines(self) -> List[str]:
-        rows = [f"[{o.item_id}] {o.status}: {o.text} — {o.message}" for o in self.outcomes]
+        rows = [
+            f"[{o.item_id}] {STATUSES[o.status]}: {o.text} — {o.message}" for o in self.outcomes
+        ]
         for o in self.outcomes:
             rows += [f"[{o.item_id}] 警告: {w}" for w in o.warnings]
         rows.append(
