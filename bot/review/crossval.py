@@ -7,6 +7,7 @@ never in `make test`.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
@@ -44,7 +45,16 @@ def train_nlu_model(config: Path, nlu_data: Path, out_dir: Path, name: str = "nl
     return Path(result)
 
 
+def _quiet() -> None:
+    """Training leaves Rasa logging at debug level: one line per parsed message otherwise."""
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
 def parse_texts(model: Path, texts: Sequence[str]) -> List[Dict[str, Any]]:
+    _quiet()
     parse = agent_parser(model)
     return [parse(text) for text in texts]
 
@@ -89,6 +99,7 @@ def cross_validate(
             train_file = _write(train, work / f"train-{fold}.yml")
             test_file = _write(test, work / f"test-{fold}.yml")
             model = train_nlu_model(fold_config, train_file, work, name=f"fold-{fold}")
+            _quiet()
             parse = agent_parser(model)
             predictions += [predict(example, parse) for example in load_examples(test_file)]
             model.unlink()

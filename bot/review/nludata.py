@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -48,6 +49,7 @@ def plain_text(example: str) -> str:
     return _ANNOTATION.sub(r"\1", example)
 
 
+@lru_cache(maxsize=65536)
 def text_key(text: str) -> str:
     """What two texts must share to count as the same example."""
     return _TRAILING.sub("", normalize_text(plain_text(text))).casefold()

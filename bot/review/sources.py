@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from sqlalchemy import create_engine, inspect, select, text
 
@@ -56,7 +56,7 @@ def conversation_candidates(
     """Candidates of one conversation; `events` are (event id, event dict) in order."""
     sender = _sender_ref(sender_id)
     last_user: Optional[Tuple[str, Dict[str, Any]]] = None
-    flagged: set = set()
+    flagged: Set[str] = set()
     for event_id, event in events:
         kind = event.get("event")
         if kind == "slot" and event.get("name") == HANDOFF_SLOT and event.get("value"):
