@@ -3,7 +3,10 @@
 (function () {
   "use strict";
   const calls = new Map();
-  let current = null;
+  // The hotline platform can open /agent?call=<id> to pin a desk to the agent's own call;
+  // otherwise the desk follows the call that changed last, until the agent picks one.
+  let pinned = new URLSearchParams(location.search).get("call");
+  let current = pinned;
   let shownSuggestions = "";
   const $ = (id) => document.getElementById(id);
 
@@ -51,7 +54,7 @@
       item.appendChild(el("div", "", call.call_id));
       const state = call.ended_at ? "已结束" : "通话中";
       item.appendChild(el("div", "meta", `${call.line || ""} · ${call.caller || "未知号码"} · ${state}`));
-      item.addEventListener("click", () => { current = call.call_id; render(); });
+      item.addEventListener("click", () => { pinned = current = call.call_id; render(); });
       box.appendChild(item);
     }
   }
@@ -87,6 +90,7 @@
     const edit = el("button", "edit", "修改后采用");
     edit.type = "button";
     edit.addEventListener("click", () => {
+      pinned = current = call.call_id; // keep this call on screen while the agent edits
       const area = el("textarea");
       area.value = s.text;
       const save = el("button", "save", "保存并复制");
@@ -154,9 +158,12 @@
     source.onmessage = (event) => {
       const data = JSON.parse(event.data);
       calls.set(data.call.call_id, data.call);
-      // Follow the newest live call unless the agent picked one that is still going.
-      const picked = calls.get(current);
-      if (!picked || (picked.ended_at && !data.call.ended_at)) current = data.call.call_id;
+      const picked = pinned && calls.get(pinned);
+      if (!pinned) {
+        current = data.call.call_id;
+      } else if (picked && picked.ended_at && data.type === "call") {
+        pinned = current = data.call.call_id; // the agent's call ended and the next one began
+      }
       if (data.call.call_id === current || data.type === "call") render(); else renderCalls();
     };
   }
