@@ -94,10 +94,15 @@ class WeChatConnector:
         self._turns[key] = turn
         try:
             parts = await asyncio.wait_for(asyncio.shield(turn.task), self.budget)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            # Out of time (or WeChat hung up): the reply goes out through the API instead.
+        except asyncio.TimeoutError:
+            # Out of time: answer "success" now, the reply goes out through the API instead.
             await self._go_async(key, turn, message.source)
             return None
+        except asyncio.CancelledError:
+            # The request itself was dropped (WeChat hung up, shutdown): the turn carries on
+            # and its reply still reaches the user through the API.
+            self._mark_async(key, turn, message.source)
+            raise
         finally:
             asyncio.get_running_loop().call_later(LOCAL_TURN_SECONDS, self._turns.pop, key, None)
         return await self._reply_passively(key, turn, message.source, parts)
@@ -117,10 +122,14 @@ class WeChatConnector:
         return parts[0]
 
     async def _go_async(self, key: str, turn: Turn, openid: str) -> None:
+        if self._mark_async(key, turn, openid):
+            await self._record(key, {"mode": "async"})
+
+    def _mark_async(self, key: str, turn: Turn, openid: str) -> bool:
+        """Switch a pending turn to delivery through the API; False if already decided."""
         if turn.mode != "pending":
-            return
+            return False
         turn.mode = "async"
-        await self._record(key, {"mode": "async"})
         logger.info("wechat.async_reply key=%s user=%s", key, user_tag(openid))
 
         async def deliver_when_done() -> None:
@@ -128,6 +137,7 @@ class WeChatConnector:
             await self._deliver(openid, parts)
 
         self._spawn(deliver_when_done())
+        return True
 
     async def _duplicate(self, key: str) -> Optional[str]:
         turn = self._turns.get(key)
