@@ -13,10 +13,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import service_client
-from actions.forms import OrderedFormValidation, Slots, intent_payload, service_problem
+from actions.forms import (
+    OrderedFormValidation,
+    PersonChecks,
+    Slots,
+    intent_payload,
+    service_problem,
+)
 from actions.service_client import ServiceError, ServiceUnavailable
 from actions.slots import describe
-from actions.validation import check_id_number, check_phone
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +52,7 @@ def _bad_id(dispatcher: CollectingDispatcher) -> Slots:
     return {"appointment_id": None}
 
 
-class ValidateAppointmentQueryForm(OrderedFormValidation):
+class ValidateAppointmentQueryForm(PersonChecks, OrderedFormValidation):
     """A lookup needs the appointment id, or the phone number and ID number used to book."""
 
     order = ("appointment_id", "phone", "id_number")
@@ -71,22 +76,6 @@ class ValidateAppointmentQueryForm(OrderedFormValidation):
     ) -> Slots:
         found = check_appointment_id(value)
         return {"appointment_id": found} if found else _bad_id(dispatcher)
-
-    async def validate_phone(
-        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Slots:
-        checked = check_phone(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
-        return {"phone": checked.value}
-
-    async def validate_id_number(
-        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Slots:
-        checked = check_id_number(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
-        return {"id_number": checked.value}
 
 
 class ActionQueryAppointment(Action):

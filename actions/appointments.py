@@ -13,7 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import service_client
-from actions.forms import OrderedFormValidation, Slots, intent_payload, service_problem
+from actions.forms import (
+    OrderedFormValidation,
+    PersonChecks,
+    Slots,
+    intent_payload,
+    service_problem,
+)
 from actions.service_client import ServiceError, ServiceUnavailable
 from actions.slots import (
     Window,
@@ -24,7 +30,6 @@ from actions.slots import (
     slot_buttons,
     window_from,
 )
-from actions.validation import check_id_number, check_person_name, check_phone
 from bot.nlu.timeparse import now_local
 from bot.service_api.privacy import mask_id_number, mask_name, mask_phone
 
@@ -40,7 +45,7 @@ async def halls_for(city: str, service: str) -> List[Dict[str, Any]]:
     return list(body.get("halls") or [])
 
 
-class ValidateAppointmentForm(OrderedFormValidation):
+class ValidateAppointmentForm(PersonChecks, OrderedFormValidation):
     """Checks each value of a booking in order and picks the slot once hall and time are known."""
 
     order = (
@@ -131,30 +136,6 @@ class ValidateAppointmentForm(OrderedFormValidation):
             return {"appointment_time": None, "appointment_window": None}
         # The slot is chosen after all values of this turn are known (see after_validation).
         return {"appointment_time": None, "appointment_window": window.encode()}
-
-    async def validate_person_name(
-        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Slots:
-        checked = check_person_name(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
-        return {"person_name": checked.value}
-
-    async def validate_phone(
-        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Slots:
-        checked = check_phone(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
-        return {"phone": checked.value}
-
-    async def validate_id_number(
-        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Slots:
-        checked = check_id_number(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
-        return {"id_number": checked.value}
 
     async def validate_booking_confirmed(
         self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -13,9 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import service_client
-from actions.forms import OrderedFormValidation, Slots
+from actions.forms import OrderedFormValidation, PersonChecks, Slots, checked_slot
 from actions.service_client import ServiceError, ServiceUnavailable
-from actions.validation import check_enterprise_name, check_person_name, check_phone, check_uscc
+from actions.validation import check_enterprise_name, check_person_name, check_uscc
 from bot.service_api.privacy import mask_name, mask_phone
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def topics_from(text: str) -> List[str]:
     return found or ["其他"]
 
 
-class ValidateLegalCheckupForm(OrderedFormValidation):
+class ValidateLegalCheckupForm(PersonChecks, OrderedFormValidation):
     order = (
         "enterprise_name",
         "uscc",
@@ -62,34 +62,18 @@ class ValidateLegalCheckupForm(OrderedFormValidation):
     async def validate_enterprise_name(
         self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Slots:
-        checked = check_enterprise_name(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
-        return {"enterprise_name": checked.value}
+        return checked_slot("enterprise_name", value, check_enterprise_name, dispatcher)
 
     async def validate_uscc(
         self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Slots:
-        checked = check_uscc(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
-        return {"uscc": checked.value}
+        return checked_slot("uscc", value, check_uscc, dispatcher)
 
     async def validate_person_name(
         self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Slots:
-        checked = check_person_name(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text="请告诉我联系人的姓名,例如“王经理”可以写成“王芳”。")
-        return {"person_name": checked.value}
-
-    async def validate_phone(
-        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Slots:
-        checked = check_phone(str(value))
-        if not checked.ok:
-            dispatcher.utter_message(text=checked.problem)
-        return {"phone": checked.value}
+        problem = "请告诉我联系人的姓名,例如“王芳”。"
+        return checked_slot("person_name", value, check_person_name, dispatcher, problem)
 
     async def validate_city(
         self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -20,6 +20,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.service_client import ServiceError, ServiceUnavailable
+from actions.validation import Checked, check_id_number, check_person_name, check_phone
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,39 @@ class OrderedFormValidation(FormValidationAction):
     ) -> Slots:
         """Work that needs several validated slots at once; nothing by default."""
         return {}
+
+
+def checked_slot(
+    slot: str,
+    value: Any,
+    check: Callable[[str], Checked],
+    dispatcher: CollectingDispatcher,
+    problem: str = "",
+) -> Slots:
+    """The slot set to the cleaned value, or emptied with the reason told to the user."""
+    result = check(str(value))
+    if not result.ok:
+        dispatcher.utter_message(text=problem or result.problem)
+    return {slot: result.value}
+
+
+class PersonChecks:
+    """Checks of the personal details several forms ask for."""
+
+    async def validate_person_name(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        return checked_slot("person_name", value, check_person_name, dispatcher)
+
+    async def validate_phone(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        return checked_slot("phone", value, check_phone, dispatcher)
+
+    async def validate_id_number(
+        self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
+        return checked_slot("id_number", value, check_id_number, dispatcher)
 
 
 FORM_SLOTS: Dict[str, Tuple[str, ...]] = {
