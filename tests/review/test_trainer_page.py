@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from pathlib import Path
@@ -22,6 +23,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 TOKEN = "trainer-test-token"
 MESSAGE = "俺那铺子不想干了咋把证销了"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class Gateway:
@@ -49,20 +56,18 @@ class Gateway:
 
 @pytest.fixture
 def gateway(tmp_path: Path, workspace: Workspace) -> Iterator[Gateway]:
-    from tests.conftest import _free_port
-
     var = tmp_path / "var"
     settings = Settings(
         var_dir=var,
         trainer_token=TOKEN,
         review_nlu_dir=workspace.nlu_dir,
         review_knowledge_dir=workspace.knowledge_dir,
-        rasa_port=_free_port(),
+        rasa_port=free_port(),
     )
     inbox = Inbox(settings.review_database_path)
     inbox.add(Candidate("tracker", "t:1", MESSAGE, "deny", 0.28, "fallback"))
     inbox.close()
-    with Gateway(settings, _free_port()) as running:
+    with Gateway(settings, free_port()) as running:
         yield running
 
 
