@@ -53,10 +53,28 @@ class Settings(BaseSettings):
     # Gateway (bot/gateway): the connectors' HTTP entry point, see docs/connectors.md.
     gateway_port: int = 8000
     rasa_replicas: str = Field(
-        default="", description="comma-separated Rasa base URLs; empty means RASA_PORT on HOST"
+        default="",
+        env=["RASA_URLS", "RASA_REPLICAS"],
+        description="comma-separated Rasa base URLs; empty means RASA_PORT on HOST",
     )
     gateway_rasa_timeout: float = Field(
         default=30.0, description="seconds to wait for Rasa to finish one conversation turn"
+    )
+    rasa_down_seconds: float = Field(
+        default=10.0, description="seconds a failed Rasa replica is skipped before a new try"
+    )
+    action_urls: str = Field(
+        default="", description="comma-separated action server base URLs for /healthz"
+    )
+    rate_limit_user: int = Field(
+        default=20, description="messages one user may send per window; 0 disables"
+    )
+    rate_limit_ip: int = Field(
+        default=120, description="web chat requests one IP address may send per window; 0 disables"
+    )
+    rate_limit_window: int = Field(default=60, description="seconds of one rate-limit window")
+    web_message_max_chars: int = Field(
+        default=2000, description="longest web chat message, in characters"
     )
 
     # WeChat official account (connectors/wechat); the webhook answers 503 until a token is set.
@@ -112,6 +130,12 @@ class Settings(BaseSettings):
         """The Rasa replicas the gateway routes conversations to."""
         urls = [u.strip().rstrip("/") for u in self.rasa_replicas.split(",") if u.strip()]
         return urls or [self.rasa_url]
+
+    def action_health_urls(self) -> List[str]:
+        """Health URLs of the action servers (one per Rasa replica in a cluster)."""
+        urls = [u.strip().rstrip("/") for u in self.action_urls.split(",") if u.strip()]
+        bases = urls or [self.action_url.removesuffix("/webhook")]
+        return [f"{base}/health" for base in bases]
 
     def resolved_hotline_secret(self) -> str:
         return self.hotline_secret or _runtime_secret("hotline_secret")

@@ -1,22 +1,32 @@
 """The gateway's side of Rasa: one conversation turn, NLU parse, health, replica routing.
 
 Every connector hands messages over here; none of them talks to Rasa directly. Conversations
-are routed to a replica by sender_id (rendezvous hashing) so that one conversation's turns are
-always processed by the same Rasa process; Rasa's lock store is the safety net behind that.
+are routed to a replica by sender_id (consistent hashing, connectors/routing.py) so that one
+conversation's turns are always processed by the same Rasa process; Rasa's lock store is the
+safety net behind that. A replica that refuses connections or answers 5xx is skipped for
+`down_seconds` and its conversations go to the next replica on the ring.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
 import httpx
 
+from connectors.routing import HashRing, ReplicaHealth
+
 logger = logging.getLogger(__name__)
 
 CHANNEL_PATH = "/webhooks/gateway/webhook"
+
+
+# Shown when a turn produced nothing to show, which is what Rasa returns when the action
+# server is unreachable (it logs the failed action and predicts action_listen).
+NO_REPLY_TEXT = (
+    "抱歉,这个问题我暂时没能处理好。请换个说法再试一次,急事可拨打12345政务服务便民热线。"
+)
 
 
 class RasaUnavailable(Exception):
@@ -53,15 +63,6 @@ def handoff_requested(messages: Sequence[BotMessage]) -> bool:
     return any(m.custom.get("handoff") is True for m in messages)
 
 
-def rank_replicas(urls: Sequence[str], sender_id: str) -> List[str]:
-    """Replicas in preference order for `sender_id`; stable while the replica set is stable."""
-
-    def weight(url: str) -> bytes:
-        return hashlib.sha256(f"{url}|{sender_id}".encode()).digest()
-
-    return sorted(urls, key=weight, reverse=True)
-
-
 class RasaClient:
     """Rasa's HTTP API over the gateway's shared httpx client."""
 
@@ -72,58 +73,80 @@ class RasaClient:
         token: str,
         turn_timeout: float,
         parse_timeout: float,
+        down_seconds: float = 10.0,
     ) -> None:
         if not urls:
             raise ValueError("at least one Rasa URL is required")
         self.http = http
         self.urls = list(urls)
+        self.ring = HashRing(self.urls)
+        self.health = ReplicaHealth(down_seconds)
         self.token = token
         self.turn_timeout = turn_timeout
         self.parse_timeout = parse_timeout
+
+    def replicas_for(self, key: str) -> List[str]:
+        """Replicas in the order a request for `key` tries them (ring order, down ones last)."""
+        return self.health.order(self.ring.preference(key))
 
     async def send(
         self, sender_id: str, text: str, metadata: Optional[Dict[str, Any]] = None
     ) -> List[BotMessage]:
         """One user message, one conversation turn; the assistant's replies."""
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
-        for url in rank_replicas(self.urls, sender_id):
+        data = await self._post(sender_id, CHANNEL_PATH, body, {}, self.turn_timeout)
+        if not isinstance(data, list):
+            raise RasaUnavailable("unexpected reply body from Rasa")
+        return [BotMessage.from_rasa(m) for m in data if isinstance(m, dict)]
+
+    async def parse(self, text: str, key: str = "") -> Dict[str, Any]:
+        """NLU only (intent ranking and entities), no conversation state touched."""
+        params = {"token": self.token}
+        data = await self._post(
+            key or text, "/model/parse", {"text": text}, params, self.parse_timeout
+        )
+        if not isinstance(data, dict):
+            raise RasaUnavailable("unexpected parse body from Rasa")
+        return data
+
+    async def _post(
+        self, key: str, path: str, body: Dict[str, Any], params: Dict[str, str], read: float
+    ) -> Any:
+        """POST to the replica that owns `key`, failing over along the ring."""
+        last = "no Rasa replica reachable"
+        for url in self.replicas_for(key):
             try:
                 response = await self.http.post(
-                    url + CHANNEL_PATH, json=body, timeout=self._timeout(self.turn_timeout)
+                    url + path, json=body, params=params, timeout=self._timeout(read)
                 )
             except httpx.ConnectError:
                 # Nothing reached this replica, so the turn cannot have happened: try the next.
-                logger.warning("gateway.rasa_replica_down url=%s", url)
+                logger.warning("gateway.rasa_replica_down url=%s reason=connect", url)
+                self.health.mark_down(url)
+                last = f"ConnectError from {url}"
                 continue
             except httpx.HTTPError as error:
                 # A read timeout may mean the turn is still running there; resending it to
                 # another replica would process the same message twice.
                 raise RasaUnavailable(f"{type(error).__name__} from {url}") from error
-            if response.status_code != 200:
-                raise RasaUnavailable(f"HTTP {response.status_code} from {url}")
-            return [BotMessage.from_rasa(m) for m in response.json() if isinstance(m, dict)]
-        raise RasaUnavailable("no Rasa replica reachable")
-
-    async def parse(self, text: str, key: str = "") -> Dict[str, Any]:
-        """NLU only (intent ranking and entities), no conversation state touched."""
-        for url in rank_replicas(self.urls, key or text):
-            try:
-                response = await self.http.post(
-                    url + "/model/parse",
-                    params={"token": self.token},
-                    json={"text": text},
-                    timeout=self._timeout(self.parse_timeout),
+            if response.status_code >= 500:
+                # The replica failed (no model loaded, tracker store unreachable, a crash in
+                # the turn). Its user event may already be saved, so the retry can record the
+                # message twice; that is the lesser harm than leaving the user unanswered.
+                logger.warning(
+                    "gateway.rasa_replica_down url=%s reason=http_%s", url, response.status_code
                 )
-            except httpx.ConnectError:
-                logger.warning("gateway.rasa_replica_down url=%s", url)
+                self.health.mark_down(url)
+                last = f"HTTP {response.status_code} from {url}"
                 continue
-            except httpx.HTTPError as error:
-                raise RasaUnavailable(f"{type(error).__name__} from {url}") from error
             if response.status_code != 200:
                 raise RasaUnavailable(f"HTTP {response.status_code} from {url}")
-            result: Dict[str, Any] = response.json()
-            return result
-        raise RasaUnavailable("no Rasa replica reachable")
+            self.health.mark_up(url)
+            try:
+                return response.json()
+            except ValueError as error:
+                raise RasaUnavailable(f"invalid JSON from {url}") from error
+        raise RasaUnavailable(last)
 
     async def status(self) -> Dict[str, bool]:
         """Per replica: whether it answers with a loaded model."""

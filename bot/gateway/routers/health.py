@@ -32,6 +32,17 @@ async def _rasa(resources: Resources) -> Tuple[bool, str]:
     return up > 0, f"{up}/{len(replicas)} replicas with a loaded model"
 
 
+async def _action_servers(resources: Resources) -> Tuple[bool, str]:
+    urls = resources.settings.action_health_urls()
+    results = await asyncio.gather(*(_http_ok(resources, url) for url in urls))
+    up = sum(ok for ok, _ in results)
+    # Unlike Rasa, every action server is required: each Rasa replica calls its own one, so
+    # one down means that replica's users get no answers from their actions.
+    if len(urls) == 1:
+        return results[0]
+    return up == len(urls), f"{up}/{len(urls)} up"
+
+
 async def _redis(resources: Resources) -> Tuple[bool, str]:
     if resources.redis is None:
         return True, "not configured"
@@ -45,12 +56,11 @@ async def _redis(resources: Resources) -> Tuple[bool, str]:
 @router.get("/healthz", summary="依赖健康检查")
 async def healthz(resources: ResourcesDep) -> JSONResponse:
     settings = resources.settings
-    action_health = settings.action_url.removesuffix("/webhook") + "/health"
     # The service API only backs bookings and case look-ups: without it the assistant still
     # answers, so it is reported but does not fail the check.
     checks: Dict[str, Tuple[bool, Any]] = {
         "rasa": (True, _rasa(resources)),
-        "action_server": (True, _http_ok(resources, action_health)),
+        "action_server": (True, _action_servers(resources)),
         "service_api": (False, _http_ok(resources, f"{settings.service_api_url}/healthz")),
         "redis": (bool(settings.redis_url), _redis(resources)),
     }

@@ -1,0 +1,31 @@
+"""Stand-in Rasa replicas for routing tests: real HTTP servers that record who they served."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+
+@dataclass
+class FakeReplica:
+    """Answers the gateway channel like Rasa, naming itself in the reply; `failing` → HTTP 500."""
+
+    name: str
+    failing: bool = False
+    seen: List[str] = field(default_factory=list)
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.post("/webhooks/gateway/webhook")
+        async def turn(request: Request) -> Any:
+            body: Dict[str, Any] = await request.json()
+            if self.failing:
+                return JSONResponse({"error": "tracker store unavailable"}, status_code=500)
+            self.seen.append(body["sender"])
+            return [{"recipient_id": body["sender"], "text": f"{self.name}:{body['message']}"}]
+
+        return app
