@@ -1,8 +1,8 @@
 """Short-lived shared state: in-process with expiry by default, Redis when REDIS_URL is set.
 
-The gateway keeps three kinds of state here: WeChat dedupe keys, the WeChat access token and
-hotline call state. With several gateway replicas all of it must live in Redis, so the
-connectors only ever talk to this interface.
+The gateway keeps four kinds of state here: WeChat dedupe keys, the WeChat access token,
+hotline call state and rate-limit counters. With several gateway replicas all of it must live
+in Redis, so the connectors only ever talk to this interface.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ class KeyValueStore(Protocol):
     async def set(self, key: str, value: str, ttl: float) -> None: ...
 
     async def delete(self, key: str) -> None: ...
+
+    async def incr(self, key: str, ttl: float) -> int:
+        """Add one to a counter and return it; a new counter expires after `ttl` seconds."""
 
 
 class MemoryStore:
@@ -67,6 +70,16 @@ class MemoryStore:
     async def delete(self, key: str) -> None:
         self._items.pop(key, None)
 
+    async def incr(self, key: str, ttl: float) -> int:
+        item = self._items.get(key)
+        if self._live(key) is None or item is None:
+            await self.set(key, "1", ttl)
+            return 1
+        count = int(item[0]) + 1
+        # The window keeps its original expiry, as with Redis INCR on a key that has a TTL.
+        self._items[key] = (str(count), item[1])
+        return count
+
 
 class RedisStore:
     """The same interface on Redis, shared by every gateway replica."""
@@ -89,6 +102,17 @@ class RedisStore:
 
     async def delete(self, key: str) -> None:
         await self.redis.delete(self.prefix + key)
+
+    async def incr(self, key: str, ttl: float) -> int:
+        # The expiry is set only when the counter has none (its first increment), so the window
+        # is fixed and never extended; a counter left without TTL by a crash gets one next time.
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(self.prefix + key)
+            pipe.pttl(self.prefix + key)
+            count, pttl = await pipe.execute()
+        if int(pttl) < 0:
+            await self.redis.pexpire(self.prefix + key, _ms(ttl))
+        return int(count)
 
 
 def _ms(ttl: float) -> int:

@@ -6,7 +6,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from pydantic import BaseModel
 
-from connectors.rasa import BotMessage, handoff_requested
+from connectors.rasa import NO_REPLY_TEXT, BotMessage, handoff_requested
 
 
 class WebMessage(BaseModel):
@@ -16,10 +16,12 @@ class WebMessage(BaseModel):
 
 
 def render_web(replies: Sequence[BotMessage]) -> Tuple[List[WebMessage], bool]:
-    """The messages the page shows, and whether the user is being handed to a person."""
+    """The messages the page shows, and whether the user is being handed to a person.
+
+    A turn with nothing to show still gets a reply, so no message goes unanswered."""
     messages = [
         WebMessage(text=r.text, buttons=r.buttons, image=r.image)
         for r in replies
         if r.text or r.buttons or r.image
-    ]
+    ] or [WebMessage(text=NO_REPLY_TEXT)]
     return messages, handoff_requested(replies)

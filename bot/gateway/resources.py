@@ -15,6 +15,7 @@ from connectors.hotline.assist import AgentAssist
 from connectors.hotline.calls import CallFeed, CallStore
 from connectors.hotline.feedback import FeedbackStore
 from connectors.hotline.service import HotlineService
+from connectors.limits import RateLimiter
 from connectors.rasa import RasaClient
 from connectors.store import KeyValueStore, MemoryStore, RedisStore
 from connectors.wechat.api import WeChatApi
@@ -36,6 +37,7 @@ class Resources:
     wechat_config: Optional[WeChatConfig]
     hotline: HotlineService
     feed: CallFeed
+    limiter: RateLimiter
 
     async def close(self) -> None:
         if self.wechat is not None:
@@ -60,6 +62,10 @@ async def open_resources(settings: Settings) -> Resources:
         settings.resolved_rasa_token(),
         turn_timeout=settings.gateway_rasa_timeout,
         parse_timeout=settings.http_read_timeout,
+        down_seconds=settings.rasa_down_seconds,
+    )
+    limiter = RateLimiter(
+        store, settings.rate_limit_user, settings.rate_limit_ip, settings.rate_limit_window
     )
     wechat_config: Optional[WeChatConfig] = None
     wechat: Optional[WeChatConnector] = None
@@ -101,4 +107,6 @@ async def open_resources(settings: Settings) -> Resources:
         bool(redis),
         "on" if wechat else "off",
     )
-    return Resources(settings, http, redis, store, rasa, wechat, wechat_config, hotline, feed)
+    return Resources(
+        settings, http, redis, store, rasa, wechat, wechat_config, hotline, feed, limiter
+    )

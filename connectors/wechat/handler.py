@@ -28,7 +28,7 @@ from wechatpy.messages import (
     VoiceMessage,
 )
 
-from connectors.rasa import RasaClient, RasaUnavailable, handoff_requested
+from connectors.rasa import NO_REPLY_TEXT, RasaClient, RasaUnavailable, handoff_requested
 from connectors.store import KeyValueStore
 
 from . import menu
@@ -257,4 +257,5 @@ class WeChatConnector:
         text_out = render_messages(messages, register)
         for menu_id, payload in pending.items():
             await self.store.set(f"wechat:menu:{openid}:{menu_id}", payload, MENU_TTL)
-        return split_text(text_out)
+        # An empty turn (e.g. the action server unreachable) still gets a reply.
+        return split_text(text_out or NO_REPLY_TEXT)

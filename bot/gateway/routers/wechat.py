@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Tuple
+from typing import Optional, Tuple
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from connectors.limits import RATE_LIMITED_REPLY
 from connectors.wechat.handler import WeChatConnector
 from connectors.wechat.protocol import (
     WeChatConfig,
@@ -61,7 +62,13 @@ async def receive(request: Request, resources: ResourcesDep) -> Response:
         inbound = decode_message(config, query, body)
     except WeChatRequestError as error:
         raise _refuse(error) from error
-    reply = await connector.handle(inbound.message)
+    # WeChat's servers are the only peer, so only the user (OpenID) is limited, and the answer
+    # is a text reply: an HTTP error would just make WeChat retry the message.
+    verdict = await resources.limiter.check(user=f"wechat:{inbound.message.source}")
+    if not verdict.allowed:
+        reply: Optional[str] = RATE_LIMITED_REPLY
+    else:
+        reply = await connector.handle(inbound.message)
     if not reply:
         # "success" tells WeChat not to retry and to show nothing; any reply follows later.
         return PlainTextResponse("success")

@@ -1,0 +1,95 @@
+"""Rate limits and message size limits of the web chat, answered in Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from bot.gateway import create_app
+from bot.settings import Settings
+from connectors.limits import RateLimiter
+from connectors.store import MemoryStore
+from tests.gateway.servers import ServerThread
+
+from .replicas import FakeReplica
+
+
+@pytest.fixture(scope="module")
+def replica() -> Iterator[ServerThread]:
+    with ServerThread(FakeReplica("a").app()) as server:
+        yield server
+
+
+def _client(tmp_path: Path, replica: ServerThread, **limits: Any) -> Any:
+    settings = Settings(var_dir=tmp_path, rasa_replicas=replica.url, hotline_secret="s", **limits)
+    app = create_app(settings)
+
+    async def client() -> AsyncIterator[httpx.AsyncClient]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://gw") as http:
+                yield http
+
+    return client()
+
+
+async def test_a_user_over_the_limit_gets_429_with_a_chinese_reply(
+    tmp_path: Path, replica: ServerThread
+) -> None:
+    async for http in _client(tmp_path, replica, rate_limit_user=3, rate_limit_ip=0):
+        statuses = []
+        for _ in range(4):
+            response = await http.post(
+                "/api/chat", json={"sender_id": "floodinguser", "message": "你好"}
+            )
+            statuses.append(response.status_code)
+        assert statuses == [200, 200, 200, 429]
+        assert "频繁" in response.json()["message"]
+        assert int(response.headers["Retry-After"]) >= 1
+        # Another user is not affected.
+        other = await http.post("/api/chat", json={"sender_id": "quietuser1", "message": "你好"})
+        assert other.status_code == 200
+
+
+async def test_one_address_over_the_ip_limit_is_refused_whatever_the_sender(
+    tmp_path: Path, replica: ServerThread
+) -> None:
+    async for http in _client(tmp_path, replica, rate_limit_user=0, rate_limit_ip=2):
+        statuses = [
+            (
+                await http.post(
+                    "/api/chat", json={"sender_id": f"sender{i:04d}", "message": "在吗"}
+                )
+            ).status_code
+            for i in range(3)
+        ]
+        assert statuses == [200, 200, 429]
+
+
+async def test_an_oversize_message_is_rejected_with_the_limit_named(
+    tmp_path: Path, replica: ServerThread
+) -> None:
+    async for http in _client(tmp_path, replica, web_message_max_chars=2000):
+        response = await http.post(
+            "/api/chat", json={"sender_id": "longwriter", "message": "办" * 2001}
+        )
+        assert response.status_code == 413
+        assert response.json()["error"] == "message_too_long"
+        assert "2000" in response.json()["message"]
+        at_limit = await http.post(
+            "/api/chat", json={"sender_id": "longwriter", "message": "办" * 2000}
+        )
+        assert at_limit.status_code == 200
+
+
+async def test_a_new_window_lets_the_user_write_again() -> None:
+    now = [120.0]
+    limiter = RateLimiter(MemoryStore(clock=lambda: now[0]), 1, 0, 60, clock=lambda: now[0])
+    assert (await limiter.check(user="u")).allowed
+    refused = await limiter.check(user="u")
+    assert not refused.allowed and refused.scope == "user" and refused.retry_after == 60
+    now[0] = 180.0
+    assert (await limiter.check(user="u")).allowed
