@@ -11,12 +11,13 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 CODE := $(foreach d,bot connectors actions knowledge,$(if $(wildcard $(d)/*.py),$(d)))
 
 .PHONY: help install lock vocab train run shell test lint typecheck pytest data-validate \
-        nlu-report knowledge-check bench clean data-check
+        nlu-report knowledge-check bench clean data-check run-cluster
 
 help:
 	@echo "make run    — install, train if needed, start the assistant"
 	@echo "make test   — install, train if needed, run every test, lint and type check"
 	@echo "make shell  — chat with the assistant in the terminal"
+	@echo "make run-cluster — the same on Redis with two Rasa replicas (docs/deployment.md)"
 	@echo "other: install train vocab lint typecheck nlu-report knowledge-check bench lock clean"
 
 install: $(VENV)/.installed
@@ -39,6 +40,11 @@ train: install
 
 run: install train
 	@$(PY) -m bot.run
+
+# Redis (its own, unless REDIS_URL is set), gateway, two Rasa replicas, two action servers and
+# the service API on this machine; docs/deployment.md.
+run-cluster: install train
+	@$(PY) -m bot.cluster
 
 shell: install train
 	@$(PY) -m bot.shell
@@ -88,6 +94,7 @@ bench: install train
 	$(PY) -m bench.parse_latency
 	$(PY) -m bench.knowledge_latency
 	$(PY) -m bench.booking_latency
+	$(PY) -m bench.agent_assist_latency
 
 clean:
 	rm -rf models var reports .pytest_cache .mypy_cache .ruff_cache
