@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List
 
 import pytest
 
@@ -13,6 +13,16 @@ from bot.model import train
 from tests.assistant import Assistant, start_assistant
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+# Quality figures tests measure (NLU accuracy, retrieval hit rates), shown after the run.
+FIGURES: List[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FIGURES:
+        terminalreporter.section("quality figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 def _free_port() -> int:

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from knowledge.search import default_index
+from tests.conftest import FIGURES
 
 EVAL_FILE = Path(__file__).with_name("eval_questions.yml")
 HIT1_FLOOR, HIT3_FLOOR = 0.80, 0.92
@@ -40,7 +41,12 @@ def test_hit_rates(record_property: pytest.RecordProperty) -> None:
     n = len(questions)
     rates = {"hit@1": hit1 / n, "hit@3": hit3 / n}
     record_property("retrieval", rates)
-    print(f"\nknowledge retrieval on {n} questions:", {k: round(v, 3) for k, v in rates.items()})
+    summary = (
+        f"knowledge retrieval on {n} questions: "
+        f"hit@1 {rates['hit@1']:.3f}, hit@3 {rates['hit@3']:.3f}"
+    )
+    FIGURES.append(summary)
+    print("\n" + summary)
     for miss in misses[:15]:
         print("  miss:", *miss)
     assert rates["hit@1"] >= HIT1_FLOOR

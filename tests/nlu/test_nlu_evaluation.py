@@ -6,6 +6,7 @@ import pytest
 
 from bot.nlu.evaluate import evaluate, format_report, load_examples
 from tests.assistant import Assistant
+from tests.conftest import FIGURES
 
 pytestmark = pytest.mark.rasa
 
@@ -30,5 +31,7 @@ def test_held_out_set_has_ten_examples_per_intent_and_none_trained() -> None:
 def test_nlu_meets_its_floors(assistant: Assistant) -> None:
     report = evaluate(assistant.parse)
     print("\n" + format_report(report))
+    figures = ", ".join(f"{k} {v}" for k, v in report.summary().items())
+    FIGURES.append(f"NLU held-out: {figures}")
     assert report.intent_accuracy >= INTENT_ACCURACY_FLOOR
     assert report.entity_f1 >= ENTITY_F1_FLOOR
