@@ -106,7 +106,13 @@ def rasa_server(settings: Settings, model: Path) -> Service:
         str(settings.var_dir / "rasa.log"),
     ]
     health = f"{settings.rasa_url}/status?token={token}"
-    return Service("Rasa server", command, health, {"PYTHONPATH": str(PROJECT_ROOT)})
+    env = {
+        "PYTHONPATH": str(PROJECT_ROOT),
+        # How long a conversation lock outlives a replica that died holding it: another
+        # replica taking over that conversation waits this long (Rasa's default is 60 s).
+        "TICKET_LOCK_LIFETIME": str(settings.rasa_lock_lifetime),
+    }
+    return Service("Rasa server", command, health, env)
 
 
 def service_api(settings: Settings) -> Service:

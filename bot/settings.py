@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     gateway_rasa_timeout: float = Field(
         default=30.0, description="seconds to wait for Rasa to finish one conversation turn"
     )
+    rasa_lock_lifetime: int = Field(
+        default=20, description="seconds a Rasa conversation lock lasts; above any normal turn"
+    )
     rasa_down_seconds: float = Field(
         default=10.0, description="seconds a failed Rasa replica is skipped before a new try"
     )

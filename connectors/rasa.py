@@ -119,11 +119,20 @@ class RasaClient:
                 response = await self.http.post(
                     url + path, json=body, params=params, timeout=self._timeout(read)
                 )
-            except httpx.ConnectError:
-                # Nothing reached this replica, so the turn cannot have happened: try the next.
-                logger.warning("gateway.rasa_replica_down url=%s reason=connect", url)
+            except (
+                httpx.ConnectError,
+                httpx.ConnectTimeout,
+                httpx.RemoteProtocolError,
+                httpx.ReadError,
+            ) as error:
+                # Refused, or the connection dropped without an answer (the process died, or a
+                # pooled keep-alive connection to it was stale): nothing is running the turn
+                # there any more, so the next replica may take it.
+                logger.warning(
+                    "gateway.rasa_replica_down url=%s reason=%s", url, type(error).__name__
+                )
                 self.health.mark_down(url)
-                last = f"ConnectError from {url}"
+                last = f"{type(error).__name__} from {url}"
                 continue
             except httpx.HTTPError as error:
                 # A read timeout may mean the turn is still running there; resending it to
