@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
 
@@ -12,7 +13,9 @@ from bot.gateway import create_app
 from bot.settings import Settings
 from connectors.limits import RateLimiter
 from connectors.store import MemoryStore
+from tests.gateway.fixtures import APP_ID, WECHAT_TOKEN, gateway_settings
 from tests.gateway.servers import ServerThread
+from tests.gateway.wechat_peer import WeChatPeer, message_xml, new_aes_key
 
 from .replicas import FakeReplica
 
@@ -93,3 +96,24 @@ async def test_a_new_window_lets_the_user_write_again() -> None:
     assert not refused.allowed and refused.scope == "user" and refused.retry_after == 60
     now[0] = 180.0
     assert (await limiter.check(user="u")).allowed
+
+
+def test_a_wechat_user_over_the_limit_gets_a_text_reply(
+    tmp_path: Path, replica: ServerThread
+) -> None:
+    aes_key = new_aes_key()
+    settings = gateway_settings(
+        tmp_path, "http://127.0.0.1:9", aes_key, rasa_replicas=replica.url, rate_limit_user=2
+    )
+    with ServerThread(create_app(settings)) as gateway, httpx.Client(timeout=30) as client:
+        peer = WeChatPeer(gateway.url, WECHAT_TOKEN, APP_ID, aes_key)
+        user = f"o{uuid.uuid4().hex[:27]}"
+        replies = []
+        for text in ("你好", "居住证怎么办", "在吗"):
+            response = peer.post(client, message_xml(user, peer.account, "text", Content=text))
+            reply = peer.reply(response)
+            assert reply is not None
+            replies.append(reply["Content"])
+    # The stand-in replica echoes its name and the text; the third message never reached it.
+    assert replies[:2] == ["a:你好", "a:居住证怎么办"]
+    assert "频繁" in replies[2]
