@@ -163,8 +163,9 @@ async def rasa_replica_killed(cluster: Cluster, users: int, concurrency: int) ->
         bool(answered) and result["errors"] <= len(failures),
         f"{len(moved)} of {len(population)} conversations lived on it; of their turns ending "
         f"after the kill {len(answered)}/{len(after)} were answered by replica 1; "
-        f"{int(result['errors'])} errors in total (last one started {last_failure:.1f} s after "
-        f"the kill); first answer from replica 1 for a moved conversation {first_answer:.1f} s "
+        f"{int(result['errors'])} errors in total"
+        + (f" (last one started {last_failure:.1f} s after the kill)" if failures else "")
+        + f"; first answer from replica 1 for a moved conversation {first_answer:.1f} s "
         f"after the kill; slowest answered turn {slowest:.1f} s (a conversation whose lock the "
         f"dead replica held)",
     )
