@@ -11,7 +11,6 @@ never touches another Redis; with REDIS_URL it uses that one.
 from __future__ import annotations
 
 import dataclasses
-import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from bot.run import (
     service_api,
     start,
     stop_all,
+    wait_for_stop,
 )
 from bot.settings import Settings, get_settings
 
@@ -224,17 +224,8 @@ def main() -> int:
     lines.append(f"  service API:            {base.service_api_url}/docs")
     lines.append(f"  logs:                   {base.var_dir}/*.out, {base.var_dir}/cluster/")
     print("\n".join(lines) + "\nPress Ctrl-C to stop.", flush=True)
-    stopping = False
-
-    def _stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
     try:
-        while not stopping and all(p.poll() is None for p in cluster.processes()):
-            time.sleep(0.5)
+        wait_for_stop(cluster.processes())
     finally:
         print("\n==> stopping …", flush=True)
         cluster.stop()

@@ -216,6 +216,20 @@ def start(
     return processes
 
 
+def wait_for_stop(processes: List[subprocess.Popen]) -> None:
+    """Block until Ctrl-C or SIGTERM, or until one of the processes exits."""
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    while not stopping and all(p.poll() is None for p in processes):
+        time.sleep(0.5)
+
+
 def main() -> int:
     settings = get_settings()
     processes = start(settings)
@@ -235,17 +249,8 @@ def main() -> int:
         "Press Ctrl-C to stop.",
         flush=True,
     )
-    stopping = False
-
-    def _stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
     try:
-        while not stopping and all(p.poll() is None for p in processes):
-            time.sleep(0.5)
+        wait_for_stop(processes)
     finally:
         print("\n==> stopping …", flush=True)
         stop_all(processes)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.access_log import AccessLogMiddleware
 from bot.review.web import router as trainer_router
 from bot.settings import Settings, get_settings
 
@@ -42,41 +41,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(AccessLogMiddleware, name="gateway")
     for module in (health, web, agent, wechat, hotline):
         app.include_router(module.router)
     app.include_router(trainer_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
-
-
-class AccessLogMiddleware:
-    """One log line per request with the route template, never the query string (OpenIDs)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_and_record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_record)
-        finally:
-            route = getattr(scope.get("route"), "path", "<unmatched>")
-            logger.info(
-                "gateway.request method=%s route=%s status=%s ms=%.1f",
-                scope["method"],
-                route,
-                status,
-                (time.perf_counter() - started) * 1000,
-            )

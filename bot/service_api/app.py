@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
 
 from fastapi import APIRouter, Depends, FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.access_log import AccessLogMiddleware
 from bot.settings import Settings, get_settings
 
 from .db import Database
@@ -58,7 +57,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(AccessLogMiddleware, name="service_api")
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
     for module in (halls, appointments, cases, legal_checkups):
@@ -72,39 +71,3 @@ def openapi_document(app: Optional[FastAPI] = None) -> str:
     """The OpenAPI contract as committed in docs/service_api.openapi.json."""
     spec = (app or create_app()).openapi()
     return json.dumps(spec, ensure_ascii=False, indent=2) + "\n"
-
-
-class AccessLogMiddleware:
-    """One log line per request with the route template, never the raw path or query string.
-
-    The lookup URL carries phone and ID numbers in its query string, so uvicorn's access log is
-    switched off and this line, which cannot contain them, takes its place.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_and_record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_record)
-        finally:
-            route = getattr(scope.get("route"), "path", "<unmatched>")
-            logger.info(
-                "service_api.request method=%s route=%s status=%s ms=%.1f",
-                scope["method"],
-                route,
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
