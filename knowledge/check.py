@@ -5,15 +5,18 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
-from knowledge.store import KnowledgeError, load_entries
+from knowledge.store import KnowledgeError, load_entries, unsourced_vocabulary
 
 
 def main() -> int:
     try:
         entries = load_entries()
+        problems = unsourced_vocabulary()
     except KnowledgeError as error:
+        problems = error.problems
+    if problems:
         print("knowledge check failed:", file=sys.stderr)
-        for problem in error.problems:
+        for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     per_intent = Counter(intent for entry in entries for intent in entry.intents)

@@ -31,6 +31,20 @@ class Service:
     aliases: tuple
 
 
+VOCABULARY_FILES = ("services.yml", "places.yml", "synonyms.yml")
+
+
+def unsourced_vocabulary(directory: Path = KNOWLEDGE_DIR) -> List[str]:
+    """Vocabulary files without a non-empty `source:` list (docs/facts.md rule 1)."""
+    problems = []
+    for name in VOCABULARY_FILES:
+        data = yaml.safe_load((directory / name).read_text(encoding="utf-8")) or {}
+        source = data.get("source")
+        if not (isinstance(source, list) and source and all(str(s).strip() for s in source)):
+            problems.append(f"knowledge/{name}: no `source:` list naming where its words come from")
+    return problems
+
+
 def load_services() -> List[Service]:
     data = yaml.safe_load((KNOWLEDGE_DIR / "services.yml").read_text(encoding="utf-8"))
     return [

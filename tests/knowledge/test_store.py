@@ -108,3 +108,17 @@ def test_broken_yaml_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "broken.yml").write_text("topic: x\nentries: [\n", encoding="utf-8")
     (problem,) = problems(tmp_path)
     assert problem.startswith("broken.yml: not valid YAML")
+
+
+def test_vocabulary_files_name_their_sources(tmp_path: Path) -> None:
+    from knowledge.store import KNOWLEDGE_DIR, VOCABULARY_FILES, unsourced_vocabulary
+
+    assert unsourced_vocabulary() == []
+    for name in VOCABULARY_FILES:
+        data = yaml.safe_load((KNOWLEDGE_DIR / name).read_text(encoding="utf-8"))
+        if name == "places.yml":
+            data.pop("source")
+        (tmp_path / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert unsourced_vocabulary(tmp_path) == [
+        "knowledge/places.yml: no `source:` list naming where its words come from"
+    ]
