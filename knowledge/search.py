@@ -101,6 +101,32 @@ _FILLER = frozenset(
 INTENT_BOOST = 0.25
 
 
+def load_tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer with the project's user dictionary."""
+    tokenizer = jieba.Tokenizer()
+    if USERDICT.exists():
+        tokenizer.load_userdict(str(USERDICT))
+    return tokenizer
+
+
+def tokenize_text(tokenizer: jieba.Tokenizer, text: str) -> List[str]:
+    """jieba words plus character bigrams of Chinese runs.
+
+    Words carry meaning; bigrams still match when jieba splits a typo or an unknown term
+    differently in the question and in the entry ("按几号键" against "8号键").
+    """
+    text = normalize_text(text).lower()
+    words = [t for t in tokenizer.lcut(text) if t.strip() and t not in STOPWORDS]
+    words = [t for t in words if _TOKEN_OK.search(t)]
+    bigrams = [
+        "#" + run[i : i + 2]
+        for run in _CHINESE_RUN.findall(text)
+        for i in range(len(run) - 1)
+        if run[i : i + 2] not in STOPWORDS
+    ]
+    return words + bigrams
+
+
 @dataclass(frozen=True)
 class Hit:
     entry: Entry
@@ -133,9 +159,7 @@ class KnowledgeIndex:
         self.min_score = min_score
         self.min_margin = min_margin
         self.min_evidence = min_evidence
-        self._tokenizer = jieba.Tokenizer()
-        if USERDICT.exists():
-            self._tokenizer.load_userdict(str(USERDICT))
+        self._tokenizer = load_tokenizer()
         self._expansions = _expansions()
         self._bm25 = BM25Okapi([self.tokenize(self._document(e)) for e in self.entries])
         self._position = {entry.id: i for i, entry in enumerate(self.entries)}
@@ -147,21 +171,8 @@ class KnowledgeIndex:
         return f"{head} {head} {entry.searchable_text()}"
 
     def tokenize(self, text: str) -> List[str]:
-        """jieba words plus character bigrams of Chinese runs.
-
-        Words carry meaning; bigrams still match when jieba splits a typo or an unknown term
-        differently in the question and in the entry ("按几号键" against "8号键").
-        """
-        text = normalize_text(text).lower()
-        words = [t for t in self._tokenizer.lcut(text) if t.strip() and t not in STOPWORDS]
-        words = [t for t in words if _TOKEN_OK.search(t)]
-        bigrams = [
-            "#" + run[i : i + 2]
-            for run in _CHINESE_RUN.findall(text)
-            for i in range(len(run) - 1)
-            if run[i : i + 2] not in STOPWORDS
-        ]
-        return words + bigrams
+        """jieba words plus character bigrams of Chinese runs (see `tokenize_text`)."""
+        return tokenize_text(self._tokenizer, text)
 
     def expand(self, query: str) -> str:
         """Append the canonical words for colloquial ones and service aliases found in `query`."""
