@@ -16,6 +16,7 @@ from actions.forms import OrderedFormValidation, Slots, service_problem
 from actions.service_client import ServiceError, ServiceUnavailable
 from bot.nlu.timeparse import TZ
 from bot.service_api.case_numbers import check_case_number
+from knowledge.followup import Topic
 
 
 class ValidateCaseStatusForm(OrderedFormValidation):
@@ -74,4 +75,6 @@ class ActionCaseStatus(Action):
             f"事项:{case['title']}\n当前状态:{case['status']}(承办:{case['department']})\n"
             f"办理经过:\n{timeline(case)}"
         )
-        return done
+        # "能催一下吗" next is about this case.
+        topic = Topic("case", case=case["case_number"], query=str(case.get("title") or ""))
+        return [*done, SlotSet("kb_topic", topic.to_slot())]

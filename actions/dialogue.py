@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.labels import DIALOGUE_INTENTS, INTENT_LABELS
 from bot.nlu.text import has_content
+from knowledge.answer import entry_button
+from knowledge.search import default_index
 
 # Intents worth offering as a guess: offering "打招呼" or "确认" as a topic helps nobody.
 _OFFERABLE = set(INTENT_LABELS) - set(DIALOGUE_INTENTS) | {"human_handoff"}
@@ -23,7 +25,11 @@ def top_intents(tracker: Tracker, count: int = 2) -> List[str]:
 
 
 class ActionDefaultAskAffirmation(Action):
-    """First stage of the two-stage fallback: offer the two likeliest topics plus "都不是"."""
+    """First stage of the two-stage fallback: the closest knowledge entries, plus "都不是".
+
+    The knowledge base has already been searched and was not sure; its best candidates are
+    still the most useful guesses. Intents are offered only when it found nothing at all.
+    """
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
@@ -34,7 +40,8 @@ class ActionDefaultAskAffirmation(Action):
         if not has_content(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_empty_message")
             return []
-        buttons = [
+        hits = default_index().search(tracker.latest_message.get("text") or "").hits
+        buttons = [entry_button(hit.entry) for hit in hits[:3]] or [
             {"title": INTENT_LABELS[intent], "payload": f"/{intent}"}
             for intent in top_intents(tracker)
         ]

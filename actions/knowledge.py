@@ -1,4 +1,11 @@
-"""Answers guidance and legal questions from the sourced knowledge base."""
+"""Answers guidance and legal questions from the sourced knowledge base, within the topic.
+
+The conversation's topic (`kb_topic`: the entry or articles answered last, its service and city)
+lets "要带什么材料", "在大连呢" or "他没提前30天通知就走了呢" be answered about what was just said,
+whatever intent NLU guessed for them. `action_answer_knowledge` serves the guidance and legal
+intents, bare values and messages NLU could not place; `action_reply_in_context` serves thanks,
+goodbyes, yes and no outside a task, which are often follow-ups in disguise.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +14,15 @@ import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.labels import intent_label
-from knowledge.answer import (
-    NOT_FOUND,
-    Reply,
-    available_sections,
-    render_choices,
-    render_entry,
-    render_section,
-    section_asked,
-)
+from knowledge.answer import Reply, render_entry, render_section
+from knowledge.followup import Topic, read_cues
+from knowledge.law_search import question_concepts
+from knowledge.resolve import Answer, default_resolver
 from knowledge.schema import SECTION_LABELS
-from knowledge.search import default_index
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,16 @@ APPLY_NOW = re.compile(
     r"(帮我|我要|我想|给我|替我|想要|现在就?|马上)(申请|报名|预约|登记|约)|在线申请|提交申请"
 )
 APPLY_BUTTON = {"title": "在线申请法治体检", "payload": '/legal_checkup{"kb_section": "apply"}'}
+NEW_QUESTION = "好的,请说您想咨询的新问题。"
+# What a thanks, goodbye, yes or no gets when it is only that.
+STOCK_REPLIES = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thank": "utter_you_are_welcome",
+    "affirm": "utter_ok",
+    "deny": "utter_deny_ack",
+    "out_of_scope": "utter_out_of_scope",
+}
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -54,73 +65,111 @@ def question_text(tracker: Tracker) -> str:
     return ""
 
 
+def current_topic(tracker: Tracker) -> Optional[Topic]:
+    return Topic.from_slot(tracker.get_slot("kb_topic"))
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply, entry_id: Optional[str]) -> None:
+    buttons = list(reply.buttons)
+    if entry_id and entry_id.startswith("legal_checkup."):
+        buttons.append(APPLY_BUTTON)
+    dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+
+
+def remember(answer: Answer, previous: Optional[Topic]) -> List[EventType]:
+    """Slot events that make the answer the conversation's topic."""
+    topic = answer.topic or previous
+    events: List[EventType] = [SlotSet("kb_topic", topic.to_slot() if topic else None)]
+    if answer.entry:
+        events.append(SlotSet("kb_entry", answer.entry))
+    return events
+
+
+def forget_topic() -> List[EventType]:
+    return [SlotSet("kb_topic", None), SlotSet("kb_entry", None)]
+
+
 class ActionAnswerKnowledge(Action):
-    """Best entry for a question; candidates when unsure; an honest "not found" otherwise."""
+    """Best entry or articles for a question; candidates when unsure; an honest "not found"."""
 
     def name(self) -> str:
         return "action_answer_knowledge"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
-        index = default_index()
-        entries = {entry.id: entry for entry in index.entries}
+    ) -> List[EventType]:
+        resolver = default_resolver()
         city = _entity(tracker, "city") or tracker.get_slot("city")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        topic = current_topic(tracker)
 
-        chosen = entries.get(_entity(tracker, "kb_entry") or "")
+        chosen = resolver.entries.get(_entity(tracker, "kb_entry") or "")
         section = _entity(tracker, "kb_section")
-        if intent == "legal_checkup" and (
-            section == "apply" or APPLY_NOW.search(question_text(tracker))
-        ):
-            return [FollowupAction("legal_checkup_form")]
-        if chosen and section in SECTION_LABELS:
-            return self._send(dispatcher, render_section(chosen, section), chosen.id)
-        if chosen:
-            return self._send(dispatcher, render_entry(chosen, city), chosen.id)
-
         text = question_text(tracker)
+        if intent == "legal_checkup" and (section == "apply" or APPLY_NOW.search(text)):
+            return [FollowupAction("legal_checkup_form")]
+        if chosen:
+            reply = (
+                render_section(chosen, section)
+                if section in SECTION_LABELS
+                else render_entry(chosen, city)
+            )
+            send(dispatcher, reply, chosen.id)
+            clicked = Topic("entry", chosen.id, chosen.service, city, chosen.title)
+            return remember(Answer(reply, "entry", clicked, chosen.id), topic)
+
+        cues = read_cues(text)
+        if cues.clears:
+            dispatcher.utter_message(text=NEW_QUESTION)
+            return forget_topic()
         service = _entity(tracker, "service_item")
-        if intent == "inform" and not service:
-            # A bare value ("沈阳", "下周一") with no task under way: ask what it is for.
+        if intent == "inform" and not service and not (topic and cues.follows_up):
+            # A bare value ("沈阳", "下周一") with no task or topic: ask what it is for.
             dispatcher.utter_message(response="utter_ask_topic")
             return []
-        query = " ".join(p for p in (text, service or "") if p) or intent_label(intent or "")
-        previous = entries.get(tracker.get_slot("kb_entry") or "")
-        asked = section_asked(text)
-        result = index.search(query, intent=intent, city=city)
+        query = text or intent_label(intent or "")
+        answer = resolver.respond(query, intent=intent, city=city, service=service, topic=topic)
         logger.info(
-            "knowledge_search",
-            extra={
-                "intent": intent,
-                "hits": [hit.entry.id for hit in result.hits],
-                "confident": result.confident,
-            },
+            "knowledge_answer",
+            extra={"intent": intent, "kind": answer.kind, "entry": answer.entry},
         )
+        if intent == "nlu_fallback" and not answer.placed:
+            # Neither NLU nor the knowledge base can place it: ask which one, then to rephrase.
+            return [FollowupAction("action_two_stage_fallback")]
+        send(dispatcher, answer.reply, answer.entry)
+        return remember(answer, topic)
 
-        # "要带什么材料?" right after an answer asks about that answer's subject.
-        best_id = result.best.entry.id if result.best else None
-        if asked and previous and (not result.confident or best_id == previous.id):
-            return self._send(dispatcher, render_section(previous, asked), previous.id)
-        if result.confident and result.best:
-            best = result.best.entry
-            if asked and asked in available_sections(best):
-                return self._send(dispatcher, render_section(best, asked), best.id)
-            return self._send(dispatcher, render_entry(best, city), best.id)
-        if result.hits:
-            self._reply(dispatcher, render_choices([hit.entry for hit in result.hits]))
-            return []
-        dispatcher.utter_message(text=NOT_FOUND)
+
+class ActionReplyInContext(Action):
+    """Thanks, goodbye, yes or no, unless the words are a follow-up or a legal question."""
+
+    def name(self) -> str:
+        return "action_reply_in_context"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        text = (tracker.latest_message.get("text") or "").strip()
+        topic = current_topic(tracker)
+        cues = read_cues(text)
+        if intent == "greet":
+            dispatcher.utter_message(response="utter_greet")
+            return forget_topic()
+        if cues.clears:
+            dispatcher.utter_message(text=NEW_QUESTION)
+            return forget_topic()
+        if not cues.small_talk and not text.startswith("/"):
+            resolver = default_resolver()
+            city = _entity(tracker, "city") or tracker.get_slot("city")
+            answer: Optional[Answer] = None
+            if topic and resolver.follows(topic, cues):
+                answer = resolver.in_topic(topic, text, cues, city, intent)
+            elif question_concepts(text):
+                answer = resolver.legal(text, concept_text=text, topic=topic)
+                answer = answer if answer.kind != "no_specific" else None
+            if answer is not None and answer.placed:
+                send(dispatcher, answer.reply, answer.entry)
+                return remember(answer, topic)
+        dispatcher.utter_message(response=STOCK_REPLIES.get(intent, "utter_default"))
         return []
-
-    @staticmethod
-    def _reply(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
-
-    def _send(
-        self, dispatcher: CollectingDispatcher, reply: Reply, entry_id: str
-    ) -> List[Dict[str, Any]]:
-        if entry_id.startswith("legal_checkup."):
-            reply = Reply(reply.text, [*reply.buttons, APPLY_BUTTON])
-        self._reply(dispatcher, reply)
-        return [SlotSet("kb_entry", entry_id)]

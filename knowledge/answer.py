@@ -12,14 +12,18 @@ LEGAL_DISCLAIMER = (
     "或咨询律师;企业还可以申请免费的法治体检。"
 )
 LEGAL_INTENTS = {"legal_question", "legal_aid", "lenient_enforcement", "credit_repair"}
-SECTION_KEYWORDS: Dict[str, tuple] = {
-    "materials": ("材料", "带什么", "带啥", "准备什么", "准备啥", "证件"),
-    "steps": ("流程", "步骤", "程序", "怎么办理", "咋办理"),
-    "where": ("在哪", "哪里办", "地点", "地址", "去哪", "哪儿办", "网上办", "线上"),
-    "legal_basis": ("依据", "哪条", "法条", "法律规定"),
-    "conditions": ("条件", "资格", "能不能办", "符合"),
-    "time_limit": ("多久", "几天", "时限", "多长时间", "多少天"),
-}
+# Words that show an entry's text says whether the person must come themselves.
+IN_PERSON_WORDS = (
+    "代办",
+    "代为",
+    "委托",
+    "代理",
+    "近亲属",
+    "监护人",
+    "亲自",
+    "本人到场",
+    "本人前往",
+)
 
 
 @dataclass
@@ -38,19 +42,24 @@ def available_sections(entry: Entry) -> List[str]:
         "materials": bool(s.materials),
         "steps": bool(s.steps),
         "where": bool(s.where or s.online or s.contacts),
-        "legal_basis": bool(entry.legal_basis),
         "conditions": bool(s.conditions),
         "time_limit": bool(s.time_limit),
+        "fees": bool(s.fees),
+        "online": bool(s.online),
+        "contacts": bool(s.contacts),
+        "legal_basis": bool(entry.legal_basis),
+        "in_person": bool(in_person_lines(entry)),
     }
     return [name for name in SECTION_LABELS if present[name]]
 
 
-def section_asked(text: str) -> Optional[str]:
-    """The section a follow-up question asks for ("要带什么材料" → materials), if any."""
-    for section, words in SECTION_KEYWORDS.items():
-        if any(word in text for word in words):
-            return section
-    return None
+def in_person_lines(entry: Entry) -> List[str]:
+    """What the entry says about coming in person or sending someone else."""
+    s = entry.sections
+    candidates = [f"{m.name}:{m.note}" if m.note else m.name for m in s.materials]
+    candidates += s.conditions + s.steps
+    candidates += [part + "。" for part in entry.answer.split("。") if part.strip()]
+    return [line for line in candidates if any(w in line for w in IN_PERSON_WORDS)][:3]
 
 
 def _footer(entry: Entry) -> str:
@@ -69,7 +78,9 @@ def section_buttons(entry: Entry, exclude: Optional[str] = None) -> List[Dict[st
             "payload": f'/inform{{"kb_entry": "{entry.id}", "kb_section": "{name}"}}',
         }
         for name in available_sections(entry)
-        if name != exclude
+        # Buttons offer what a citizen is likely to ask next; the rarer sections stay reachable
+        # by asking.
+        if name != exclude and name not in ("in_person", "online", "contacts")
     ][:4]
 
 
@@ -104,6 +115,14 @@ def render_section(entry: Entry, section: str) -> Reply:
         lines = [f"· {c}" for c in s.conditions]
     elif section == "time_limit" and s.time_limit:
         lines = [s.time_limit]
+    elif section == "fees" and s.fees:
+        lines = [s.fees]
+    elif section == "online" and s.online:
+        lines = ["线上渠道:" + "、".join(s.online)]
+    elif section == "contacts":
+        lines = [f"{c.name}:{c.number}" for c in s.contacts]
+    elif section == "in_person":
+        lines = [f"· {line}" for line in in_person_lines(entry)]
     if not lines:
         return Reply(
             f"“{entry.title}”暂时没有{label}的详细信息,具体以当地窗口公布为准,可拨打12345咨询。"
@@ -114,10 +133,27 @@ def render_section(entry: Entry, section: str) -> Reply:
     )
 
 
+def entry_button(entry: Entry) -> Dict[str, str]:
+    return {"title": entry.title, "payload": f'/inform{{"kb_entry": "{entry.id}"}}'}
+
+
+def with_related(reply: Reply, related: List[Entry]) -> Reply:
+    """The answer first, then up to three related entries to go on with."""
+    if not related:
+        return reply
+    titles = "、".join(f"“{e.title}”" for e in related[:3])
+    return Reply(
+        f"{reply.text}\n相关问题:{titles}",
+        [*reply.buttons, *(entry_button(e) for e in related[:3])],
+    )
+
+
+CHOICES_TEXT = "我找到几条可能相关的内容,您想了解哪一条?"
+
+
 def render_choices(entries: List[Entry]) -> Reply:
     """A clarifying question offering candidate entries instead of guessing."""
-    buttons = [{"title": e.title, "payload": f'/inform{{"kb_entry": "{e.id}"}}'} for e in entries]
-    return Reply("我找到几条可能相关的内容,您想了解哪一条?", buttons)
+    return Reply(CHOICES_TEXT, [entry_button(e) for e in entries])
 
 
 NOT_FOUND = (

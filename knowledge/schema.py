@@ -81,6 +81,8 @@ class Entry(BaseModel):
     department: str
     last_reviewed: date
     verified: bool = False
+    # The entry that answers "<service>怎么办" as a whole; follow-ups then find its sections.
+    overview: bool = False
     questions: List[str] = Field(..., min_items=3)
 
     class Config:
@@ -139,7 +141,11 @@ SECTION_LABELS: Dict[str, str] = {
     "materials": "所需材料",
     "steps": "办理流程",
     "where": "办理地点",
-    "legal_basis": "法律依据",
     "conditions": "办理条件",
     "time_limit": "办理时限",
+    "fees": "收费标准",
+    "online": "网上办理",
+    "contacts": "咨询电话",
+    "legal_basis": "法律依据",
+    "in_person": "本人办理与代办",
 }

@@ -54,13 +54,17 @@ def load_services() -> List[Service]:
 
 
 def known_intents() -> Set[str]:
-    """Intent names from the contract's tables in docs/intents.md."""
-    names = set()
+    """Intent names: the first column of the tables headed `intent` in docs/intents.md."""
+    names, in_table = set(), False
     for line in INTENTS_FILE.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 2 and cells[1] and cells[1].replace("_", "").isalpha():
+        if len(cells) < 3:
+            in_table = False
+        elif cells[1] == "intent":
+            in_table = True
+        elif in_table and not set(cells[1]) <= {"-", ":"}:
             names.add(cells[1])
-    return names - {"intent", "entity"}
+    return names
 
 
 def _load_file(path: Path, problems: List[str]) -> List[Entry]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import ActionAnswerKnowledge
+from actions.knowledge import ActionAnswerKnowledge, ActionReplyInContext
 from knowledge.answer import LEGAL_DISCLAIMER
 from tests.actions.helpers import tracker
 
@@ -15,13 +15,17 @@ async def answer(t) -> tuple:
     return dispatcher.messages, events
 
 
+def slot(events: list, name: str) -> object:
+    return next(e["value"] for e in events if e.get("name") == name)
+
+
 async def test_residence_permit_question_gets_a_sourced_answer() -> None:
     messages, events = await answer(tracker("外地户口在沈阳怎么办居住证", "residence_permit"))
     (message,) = messages
     assert "居住证" in message["text"]
     assert "依据:" in message["text"]
-    assert events and events[0]["name"] == "kb_entry"
-    assert events[0]["value"].startswith("residence_permit.")
+    assert slot(events, "kb_entry").startswith("residence_permit.")
+    assert slot(events, "kb_topic")["service"] == "居住证办理"
     titles = [b["title"] for b in message["buttons"]]
     assert set(titles) & {"所需材料", "办理流程", "办理地点", "法律依据"}
 
@@ -35,12 +39,12 @@ async def test_legal_answer_carries_the_disclaimer() -> None:
 async def test_section_asked_for_is_answered_directly() -> None:
     messages, events = await answer(tracker("居住证需要什么条件", "residence_permit"))
     assert "办理条件" in messages[0]["text"]
-    assert events[0]["value"] == "residence_permit.eligibility"
+    assert slot(events, "kb_entry") == "residence_permit.eligibility"
 
 
 async def test_section_button_shows_that_section() -> None:
     first, events = await answer(tracker("外地户口在沈阳怎么办居住证", "residence_permit"))
-    entry_id = events[0]["value"]
+    entry_id = slot(events, "kb_entry")
     button = first[0]["buttons"][0]
     section = button["payload"].split('"kb_section": "')[1].split('"')[0]
     entities = [
@@ -55,7 +59,7 @@ async def test_section_button_shows_that_section() -> None:
 async def test_nothing_relevant_is_said_honestly() -> None:
     messages, events = await answer(tracker("火星移民签证怎么办", "out_of_scope"))
     assert "12345" in messages[0]["text"]
-    assert events == [] or events[0]["name"] == "kb_entry"
+    assert not any(e.get("name") == "kb_entry" and e.get("value") for e in events)
 
 
 async def test_fallback_choice_searches_the_original_words() -> None:
@@ -81,3 +85,50 @@ async def test_service_name_alone_is_answered() -> None:
     service = [{"entity": "service_item", "value": "居住证签注"}]
     messages, _ = await answer(tracker("签注", "inform", service))
     assert "签注" in messages[0]["text"]
+
+
+RESIDENCE_TOPIC = {
+    "kind": "entry",
+    "entry": "residence_permit.overview",
+    "service": "居住证办理",
+    "city": "沈阳",
+    "query": "外地户口在沈阳怎么办居住证",
+    "articles": [],
+    "case": None,
+}
+
+
+async def test_a_follow_up_nlu_could_not_place_is_answered_within_the_topic() -> None:
+    t = tracker("多久能拿到", "nlu_fallback", slots={"kb_topic": RESIDENCE_TOPIC})
+    messages, events = await answer(t)
+    assert "5至20分钟" in messages[0]["text"]
+    assert slot(events, "kb_entry") == "residence_permit.instant_issue"
+
+
+async def test_an_unplaceable_message_goes_to_the_two_stage_fallback() -> None:
+    messages, events = await answer(tracker("那个东西弄完了没有呢", "nlu_fallback"))
+    assert messages == []
+    assert events == [{"event": "followup", "name": "action_two_stage_fallback", "timestamp": None}]
+
+
+async def test_a_follow_up_mistaken_for_a_goodbye_is_answered() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("那要钱吗", "goodbye", slots={"kb_topic": RESIDENCE_TOPIC})
+    await ActionReplyInContext().run(dispatcher, t, {})
+    assert "工本费" in dispatcher.messages[0]["text"]
+
+
+async def test_thanks_alone_gets_the_stock_reply_and_keeps_the_topic() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("好的谢谢", "thank", slots={"kb_topic": RESIDENCE_TOPIC})
+    events = await ActionReplyInContext().run(dispatcher, t, {})
+    assert dispatcher.messages[0]["response"] == "utter_you_are_welcome"
+    assert events == []
+
+
+async def test_a_greeting_clears_the_topic() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("你好", "greet", slots={"kb_topic": RESIDENCE_TOPIC})
+    events = await ActionReplyInContext().run(dispatcher, t, {})
+    assert dispatcher.messages[0]["response"] == "utter_greet"
+    assert {"kb_topic", "kb_entry"} == {e["name"] for e in events if e["value"] is None}

@@ -1,0 +1,291 @@
+"""How a message relates to the conversation's topic: a section, a place, an elliptical follow-up.
+
+A citizen who has just been told how to get a 居住证 asks "要带什么材料", "要钱吗", "在大连呢" or
+"他没提前30天通知就走了呢": none of these names a topic, and all of them mean "about what you just
+told me". This module reads those cues from the words alone, so the action server and the
+hotline agent assist understand follow-ups the same way, whatever intent NLU guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
+
+import yaml
+
+from bot.nlu.text import normalize_text
+from knowledge.store import KNOWLEDGE_DIR, load_services
+
+# Checked in this order: "网上能办吗" asks about online channels before conditions ("能办吗"),
+# "多久能拿到" about time before anything else.
+SECTION_CUES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    (
+        "fees",
+        (
+            "收费",
+            "要钱",
+            "花钱",
+            "多少钱",
+            "费用",
+            "免费",
+            "交钱",
+            "收钱",
+            "工本费",
+            "钱吗",
+            "花多少",
+        ),
+    ),
+    (
+        "time_limit",
+        (
+            "多久",
+            "几天",
+            "多长时间",
+            "多少天",
+            "时限",
+            "多快",
+            "啥时候能",
+            "什么时候能",
+            "当天能",
+            "当场",
+            "等多久",
+            "几个工作日",
+            "多少个工作日",
+            "啥时候拿",
+            "什么时候拿",
+        ),
+    ),
+    (
+        "online",
+        ("网上", "线上", "手机上", "手机办", "辽事通", "不用跑", "在家办", "网办", "掌上办"),
+    ),
+    ("in_person", ("本人", "代办", "亲自", "替我", "帮别人", "委托", "代领", "家属去", "别人去")),
+    (
+        "materials",
+        (
+            "材料",
+            "带什么",
+            "带啥",
+            "带哪些",
+            "准备什么",
+            "准备啥",
+            "证件",
+            "资料",
+            "拿什么",
+            "拿啥",
+        ),
+    ),
+    ("conditions", ("条件", "资格", "能不能办", "符合", "够不够", "谁能办", "够格", "能办吗")),
+    ("steps", ("流程", "步骤", "程序", "手续", "办理过程")),
+    ("contacts", ("电话", "号码", "热线", "打几号", "联系方式", "打给谁")),
+    ("where", ("在哪", "哪里办", "地点", "地址", "去哪", "哪儿办", "哪个部门", "找谁", "哪办")),
+    ("legal_basis", ("依据", "哪条", "法条", "法律规定", "根据什么", "哪部法", "有规定吗", "条文")),
+)
+SECTIONS: Tuple[str, ...] = tuple(name for name, _ in SECTION_CUES)
+
+# The words a section's entry uses, added to the query when looking for it among the topic's
+# entries ("要钱吗" → the entry titled "办居住证收费吗").
+SECTION_TERMS: Dict[str, str] = {
+    "fees": "收费 费用 免费",
+    "time_limit": "时限 多久 办结 立等可取",
+    "online": "网上办理 线上 辽事通",
+    "in_person": "本人 代办 委托",
+    "materials": "材料 证件",
+    "conditions": "条件 资格",
+    "steps": "流程 步骤",
+    "contacts": "电话 热线",
+    "where": "地点 在哪里办",
+    "legal_basis": "依据 法律",
+}
+
+_CLEAR = re.compile(r"换个(问题|话题|事)|问(点)?别的|问个别的|另一个问题|新问题|重新问|其他问题")
+_ELLIPSIS_START = (
+    "那",
+    "那么",
+    "如果",
+    "要是",
+    "假如",
+    "万一",
+    "还有",
+    "另外",
+    "他",
+    "她",
+    "对方",
+    "公司要是",
+    "可是",
+    "但是",
+    "但",
+    "可",
+    "就是",
+    "还能",
+    "还可以",
+    "还得",
+    "这种",
+    "这样",
+)
+_ELLIPSIS_ANY = ("这种情况", "这样的话", "那样的话", "这个情况", "上面说的", "刚才说的", "你说的")
+_CASE_PUSH = re.compile(
+    r"催|加急|加快|快点|督办|还没(办|处理|回复|结果)|什么时候(办完|有结果|处理)|多久(办完|有结果|处理)"
+)
+_PUNCT = re.compile(r"[\s,.!?;:、,。!?;:~…\"'“”‘’()()]+")
+# Words that carry no subject of their own in a follow-up ("在大连呢", "那沈阳的话").
+_PLACE_FILLER = re.compile(
+    r"在|呢|的话|那|市|也|一样|吗|办|怎么样|咋样|能|可以|呀|啊|吧|如果是|要是|是"
+)
+_SMALL_TALK = re.compile(
+    r"谢谢|谢了|多谢|感谢|好的|好吧|好嘞|行|明白了?|知道了?|懂了|清楚了|ok|okay|嗯+|哦+|噢|"
+    r"没事了?|没有了|再见|拜拜|bye|88|就这些|没别的了?|那就这样|先这样|不用了|好|了|啦|啊|呀"
+)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What the conversation is about: the entry or articles answered last, with its place."""
+
+    kind: str  # "entry" | "law" | "case"
+    entry: Optional[str] = None
+    service: Optional[str] = None
+    city: Optional[str] = None
+    query: str = ""
+    articles: Tuple[str, ...] = ()
+    case: Optional[str] = None
+
+    def to_slot(self) -> Dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "entry": self.entry,
+            "service": self.service,
+            "city": self.city,
+            "query": self.query,
+            "articles": list(self.articles),
+            "case": self.case,
+        }
+
+    @classmethod
+    def from_slot(cls, value: Any) -> Optional[Topic]:
+        if not isinstance(value, dict) or value.get("kind") not in ("entry", "law", "case"):
+            return None
+        return cls(
+            kind=str(value["kind"]),
+            entry=value.get("entry") or None,
+            service=value.get("service") or None,
+            city=value.get("city") or None,
+            query=str(value.get("query") or ""),
+            articles=tuple(str(a) for a in value.get("articles") or ()),
+            case=value.get("case") or None,
+        )
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What the words of one message say about how it follows the previous answer."""
+
+    section: Optional[str] = None
+    city: Optional[str] = None
+    city_only: bool = False
+    elliptical: bool = False
+    case_push: bool = False
+    clears: bool = False
+    small_talk: bool = False
+    short: bool = False
+    terms: FrozenSet[str] = field(default_factory=frozenset)
+
+    @property
+    def follows_up(self) -> bool:
+        """True when the message reads as a question about the previous answer."""
+        return bool(self.section or self.city_only or self.elliptical or self.case_push)
+
+
+def section_asked(text: str) -> Optional[str]:
+    """The section a question asks for ("要带什么材料" → materials), if any."""
+    normalized = normalize_text(text).lower()
+    for section, words in SECTION_CUES:
+        if any(word in normalized for word in words):
+            return section
+    return None
+
+
+def _strip(text: str) -> str:
+    return _PUNCT.sub("", normalize_text(text).lower())
+
+
+def is_small_talk(text: str) -> bool:
+    """Only thanks, okays and goodbyes ("好的谢谢,再见"), nothing to answer."""
+    bare = _strip(text)
+    return bool(bare) and not _SMALL_TALK.sub("", bare)
+
+
+def is_elliptical(text: str) -> bool:
+    """Leans on what was said before: "那…呢", "他没提前通知就走了呢", "这种情况还能…"."""
+    bare = _strip(text)
+    if not bare:
+        return False
+    return (
+        bare.startswith(_ELLIPSIS_START)
+        or bare.endswith("呢")
+        or any(marker in bare for marker in _ELLIPSIS_ANY)
+    )
+
+
+def city_named(text: str, cities: Iterable[str]) -> Optional[str]:
+    """The first of `cities` the message names, longest names first."""
+    bare = _strip(text)
+    return next((c for c in sorted(cities, key=len, reverse=True) if c and c in bare), None)
+
+
+def is_city_only(text: str, cities: Iterable[str]) -> bool:
+    """The message names a place and nothing else of substance ("在大连呢", "沈阳的话")."""
+    city = city_named(text, cities)
+    return city is not None and not _PLACE_FILLER.sub("", _strip(text).replace(city, ""))
+
+
+@lru_cache(maxsize=1)
+def topic_terms() -> Tuple[str, ...]:
+    """Words that name a subject of their own: service names and aliases, domain terms."""
+    from knowledge.vocab import DOMAIN_TERMS  # the jieba dictionary's domain words
+
+    words: List[str] = []
+    for service in load_services():
+        words += [service.name, *service.aliases]
+    data = yaml.safe_load((KNOWLEDGE_DIR / "synonyms.yml").read_text(encoding="utf-8"))
+    words += [str(k) for k in (data.get("synonyms") or {})]
+    skip = {"咋整", "嘎哈", "整明白", "啥时候", "咋办", "咋弄", "啥", "俺", "预约", "转人工"}
+    words += [w for w in DOMAIN_TERMS if w not in skip and not w.isdigit()]
+    normalized = {normalize_text(w).lower() for w in words if len(w) >= 2}
+    return tuple(sorted(normalized - skip, key=len, reverse=True))
+
+
+def terms_in(text: str) -> FrozenSet[str]:
+    """The subject-naming words a message contains, longest first, without overlaps."""
+    bare = _strip(text)
+    found: List[str] = []
+    for term in topic_terms():
+        if term in bare and not any(term in longer for longer in found):
+            found.append(term)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def known_cities() -> Tuple[str, ...]:
+    """Liaoning's cities and the other cities of knowledge/places.yml."""
+    places = yaml.safe_load((KNOWLEDGE_DIR / "places.yml").read_text(encoding="utf-8"))
+    return tuple(list(places["liaoning"]) + list(places["other_cities"]))
+
+
+def read_cues(text: str, cities: Optional[Iterable[str]] = None) -> Cues:
+    """Every follow-up cue of one message."""
+    bare = _strip(text)
+    places = known_cities() if cities is None else tuple(cities)
+    return Cues(
+        section=section_asked(text),
+        city=city_named(text, places),
+        city_only=is_city_only(text, places),
+        elliptical=is_elliptical(text),
+        case_push=bool(_CASE_PUSH.search(bare)),
+        clears=bool(_CLEAR.search(bare)),
+        small_talk=is_small_talk(text),
+        short=0 < len(bare) <= 6,
+        terms=terms_in(text),
+    )

@@ -1,0 +1,380 @@
+"""Chooses what to answer: a follow-up within the topic, an entry, law articles, or nothing.
+
+The order follows what a person on the other side expects: a question about the previous answer
+is answered within it; a question naming one entry gets that entry, not a menu; a concrete legal
+question gets the curated entry only when it covers the question's legal concepts, else the
+articles that do, else an honest "no specific answer". A menu is left for candidates that are
+genuinely close and about different things.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Dict, FrozenSet, List, Optional, Sequence
+
+from bot.nlu.text import normalize_text
+from knowledge import law_search
+from knowledge.answer import (
+    NOT_FOUND,
+    Reply,
+    available_sections,
+    render_choices,
+    render_entry,
+    render_section,
+    with_related,
+)
+from knowledge.followup import SECTION_TERMS, Cues, Topic, read_cues
+from knowledge.law_answer import NO_SPECIFIC_ANSWER, render_articles
+from knowledge.lawtext import default_corpus
+from knowledge.schema import Entry, Kind
+from knowledge.search import Hit, KnowledgeIndex, Result, default_index
+
+LEGAL_QUESTION = "legal_question"
+GUIDANCE_INTENTS = frozenset(
+    [
+        "residence_permit",
+        "yijianshi",
+        "driver_license",
+        "business_registration",
+        "social_security",
+        "enterprise_policy",
+        "service_hall_info",
+        "hotline_info",
+        "legal_checkup",
+        "legal_aid",
+        "lenient_enforcement",
+        "credit_repair",
+        "business_complaint",
+    ]
+)
+# Intents NLU gives to messages it did not place as a topic; their words decide.
+UNPLACED_INTENTS = frozenset(
+    ["nlu_fallback", "out_of_scope", "inform", "goodbye", "thank", "affirm", "deny", "greet"]
+)
+# Two candidates this close (share of the best score) about different services: ask which.
+MENU_MARGIN = 0.12
+# Related entries offered after an answer score at least this share of the best.
+RELATED_SHARE = 0.55
+# "居住证怎么办" names a service and asks nothing more specific: the service's overview.
+_HOW_WORDS = re.compile(
+    r"怎么办理|怎么办|如何办理|怎样办理|咋办理|咋办|咋整|怎么弄|咋弄|怎么申请|如何申请|咋申请|"
+    r"办理|申请|申领|办|弄|想|要|我|请问|一下|呢|吗|啊|呀|的|个|去|需要|怎么|如何|咋|流程"
+)
+CASE_PUSH_ENTRY = "hotline_info.followup"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to send and what the conversation is about afterwards."""
+
+    reply: Reply
+    kind: str  # entry | section | articles | no_specific | menu | not_found | case_push
+    topic: Optional[Topic] = None
+    entry: Optional[str] = None
+
+    @property
+    def placed(self) -> bool:
+        """False when nothing was found that fits: the caller may still ask to rephrase."""
+        return self.kind not in ("menu", "not_found")
+
+
+class Resolver:
+    """Answers one message given the conversation's topic; holds no per-conversation state."""
+
+    def __init__(self, index: KnowledgeIndex) -> None:
+        self.index = index
+        self.entries: Dict[str, Entry] = {e.id: e for e in index.entries}
+        self.by_service: Dict[str, List[Entry]] = {}
+        for entry in index.entries:
+            if entry.service:
+                self.by_service.setdefault(entry.service, []).append(entry)
+        self._service_terms = sorted(
+            (
+                (normalize_text(term).lower(), service)
+                for service in self.by_service
+                for term in self._service_words(service)
+            ),
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
+
+    def _service_words(self, service: str) -> List[str]:
+        from knowledge.store import load_services
+
+        words = [service]
+        for known in load_services():
+            if known.name == service:
+                words += [a for a in known.aliases if len(a) >= 2]
+        return words
+
+    # ------------------------------------------------------------------ entry point
+    def respond(
+        self,
+        text: str,
+        *,
+        intent: Optional[str] = None,
+        city: Optional[str] = None,
+        service: Optional[str] = None,
+        topic: Optional[Topic] = None,
+    ) -> Answer:
+        cues = read_cues(text)
+        if topic and self.follows(topic, cues):
+            answer = self.in_topic(topic, text, cues, city, intent)
+            if answer is not None:
+                return answer
+        return self.fresh(text, intent=intent, city=city, service=service, cues=cues, topic=topic)
+
+    def follows(self, topic: Topic, cues: Cues) -> bool:
+        """The message asks about the topic rather than naming a subject of its own."""
+        if cues.clears or cues.small_talk:
+            return False
+        if any(not self._in_topic(term, topic) for term in cues.terms):
+            return False
+        if topic.kind == "case":
+            return cues.case_push
+        return cues.follows_up or (cues.short and not cues.terms)
+
+    def _in_topic(self, term: str, topic: Topic) -> bool:
+        entry = self.entries.get(topic.entry or "")
+        context = topic.query
+        if entry:
+            context += " ".join([entry.title, entry.service or "", *entry.aliases])
+            context += entry.searchable_text()
+        if topic.kind == "law":
+            corpus = default_corpus()
+            found = (corpus.by_id(a) for a in topic.articles)
+            context += " ".join(article.text for article in found if article is not None)
+        return term in normalize_text(context).lower()
+
+    # ------------------------------------------------------------------ follow-ups
+    def in_topic(
+        self, topic: Topic, text: str, cues: Cues, city: Optional[str], intent: Optional[str]
+    ) -> Optional[Answer]:
+        if topic.kind == "case":
+            return self._case_push(topic)
+        entry = self.entries.get(topic.entry or "")
+        if topic.kind == "law" and cues.section == "legal_basis":
+            return self._law_basis(topic)
+        legal_topic = topic.kind == "law" or (entry is not None and _is_legal_question(entry))
+        if legal_topic and cues.section != "legal_basis" and not cues.city_only:
+            return self.legal(f"{topic.query} {text}", concept_text=text, topic=topic)
+        if entry is None:
+            return None
+        place = cues.city or city or topic.city
+        if cues.city_only and place:
+            return self._for_city(entry, topic, place)
+        if cues.section:
+            return self._section(entry, cues.section, text, topic, place)
+        query = f"{text} {entry.service or entry.title}"
+        result = self.index.search(query, intent=intent, city=place)
+        siblings = self._siblings(entry)
+        best = next((h.entry for h in result.hits if h.entry in siblings), None)
+        if best is None:
+            return None
+        return self._entry_answer(best, result.hits, place, query=topic.query)
+
+    def _section(
+        self, entry: Entry, section: str, text: str, topic: Topic, city: Optional[str]
+    ) -> Answer:
+        """A section of the topic's entry, else of the sibling entry that has it."""
+        keep = replace(topic, entry=entry.id)
+        if section in available_sections(entry):
+            return Answer(render_section(entry, section), "section", keep, entry.id)
+        query = f"{text} {SECTION_TERMS.get(section, '')} {entry.service or entry.title}"
+        result = self.index.search(query, city=city, limit=8)
+        siblings = self._siblings(entry)
+        for hit in result.hits:
+            if hit.entry in siblings and section in available_sections(hit.entry):
+                moved = replace(topic, entry=hit.entry.id)
+                return Answer(render_section(hit.entry, section), "section", moved, hit.entry.id)
+        return Answer(render_section(entry, section), "section", keep, entry.id)
+
+    def _for_city(self, entry: Entry, topic: Topic, city: str) -> Answer:
+        query = topic.query or entry.title
+        result = self.index.search(query, city=city, limit=5)
+        siblings = self._siblings(entry)
+        local = next(
+            (h.entry for h in result.hits if h.entry in siblings and h.entry.region == city), None
+        )
+        chosen = local or entry
+        reply = render_entry(chosen, city)
+        if chosen.region == "辽宁":
+            reply = Reply(f"在{city}办理,按全省统一的规定:\n{reply.text}", reply.buttons)
+        return Answer(reply, "entry", replace(topic, entry=chosen.id, city=city), chosen.id)
+
+    def _law_basis(self, topic: Topic) -> Answer:
+        corpus = default_corpus()
+        articles = [corpus.by_id(a) for a in topic.articles]
+        lines = [f"· {a.citation()}" for a in articles if a is not None]
+        text = "刚才的回答依据:\n" + "\n".join(lines) if lines else NO_SPECIFIC_ANSWER
+        return Answer(Reply(text), "section", topic)
+
+    def _case_push(self, topic: Topic) -> Answer:
+        entry = self.entries[CASE_PUSH_ENTRY]
+        number = f"工单{topic.case}" if topic.case else "您的诉求"
+        lead = (
+            f"{number}的办理进度以承办单位答复为准。需要催办的,请拨打12345说明工单号,"
+            "话务员会联系承办单位督办。"
+        )
+        reply = render_entry(entry)
+        return Answer(Reply(f"{lead}\n{reply.text}", reply.buttons), "case_push", topic, entry.id)
+
+    def _siblings(self, entry: Entry) -> List[Entry]:
+        if entry.service and entry.service in self.by_service:
+            return self.by_service[entry.service]
+        prefix = entry.id.split(".")[0] + "."
+        return [e for e in self.entries.values() if e.id.startswith(prefix)]
+
+    # ------------------------------------------------------------------ new questions
+    def fresh(
+        self,
+        text: str,
+        *,
+        intent: Optional[str],
+        city: Optional[str],
+        service: Optional[str],
+        cues: Cues,
+        topic: Optional[Topic],
+    ) -> Answer:
+        named = service if service in self.by_service else self.service_named(text)
+        if named and cues.section:
+            answer = self._service_section(named, cues.section, text, city)
+            if answer is not None:
+                return answer
+        if named and self._bare(text, named):
+            overview = self.overview(named)
+            return self._entry_answer(overview, (), city, query=text)
+        query = " ".join(p for p in (text, service or "") if p)
+        result = self.index.search(query, intent=intent, city=city)
+        concepts = law_search.question_concepts(text)
+        if self._legalish(intent, result, concepts):
+            return self.legal(query, concept_text=text, topic=None, result=result)
+        return self._decide(result, text, cues, city, intent)
+
+    def service_named(self, text: str) -> Optional[str]:
+        bare = normalize_text(text).lower()
+        return next((service for term, service in self._service_terms if term in bare), None)
+
+    def _bare(self, text: str, service: str) -> bool:
+        rest = normalize_text(text).lower()
+        for term in self._service_words(service):
+            rest = rest.replace(normalize_text(term).lower(), "")
+        rest = re.sub(r"[\s,.!?;:、,。!?;:]+", "", rest)
+        return not _HOW_WORDS.sub("", rest)
+
+    def overview(self, service: str) -> Entry:
+        entries = self.by_service[service]
+        return next((e for e in entries if e.overview), entries[0])
+
+    def _service_section(
+        self, service: str, section: str, text: str, city: Optional[str]
+    ) -> Optional[Answer]:
+        entries = self.by_service[service]
+        query = f"{text} {SECTION_TERMS.get(section, '')}"
+        ranked = [h.entry for h in self.index.search(query, city=city, limit=10).hits]
+        ordered = [e for e in ranked if e in entries] + [self.overview(service)]
+        chosen = next((e for e in ordered if section in available_sections(e)), None)
+        if chosen is None:
+            return None
+        topic = Topic("entry", chosen.id, chosen.service, city, text)
+        return Answer(render_section(chosen, section), "section", topic, chosen.id)
+
+    def _legalish(self, intent: Optional[str], result: Result, concepts: FrozenSet[str]) -> bool:
+        """A concrete legal question: said so by NLU, or its best match is a legal question.
+
+        Concepts alone do not make one: "居住证要带什么材料" names 居住证, a concept of the
+        law texts too, and wants the service guide.
+        """
+        if intent == LEGAL_QUESTION:
+            return True
+        best = result.best.entry if result.best else None
+        if best is None:
+            return bool(concepts) and intent not in GUIDANCE_INTENTS
+        return _is_legal_question(best) and (bool(concepts) or intent not in GUIDANCE_INTENTS)
+
+    def _decide(
+        self,
+        result: Result,
+        text: str,
+        cues: Cues,
+        city: Optional[str],
+        intent: Optional[str],
+    ) -> Answer:
+        if not result.hits:
+            return Answer(Reply(NOT_FOUND), "not_found")
+        best, rest = result.hits[0], result.hits[1:]
+        if best.score < self.index.min_score:
+            return Answer(render_choices([h.entry for h in result.hits]), "menu")
+        if not result.confident and rest and self._genuinely_close(best, rest[0], intent):
+            return Answer(render_choices([h.entry for h in result.hits]), "menu")
+        if cues.section and cues.section in available_sections(best.entry):
+            topic = Topic("entry", best.entry.id, best.entry.service, city, text)
+            reply = render_section(best.entry, cues.section)
+            return Answer(reply, "section", topic, best.entry.id)
+        return self._entry_answer(best.entry, result.hits, city, query=text)
+
+    @staticmethod
+    def _genuinely_close(best: Hit, second: Hit, intent: Optional[str]) -> bool:
+        """Close scores about different things, which the intent does not tell apart."""
+        if best.entry.service and best.entry.service == second.entry.service:
+            return False
+        if (second.score / best.score) < 1 - MENU_MARGIN:
+            return False
+        return not (intent and intent in best.entry.intents and intent not in second.entry.intents)
+
+    def _entry_answer(
+        self, entry: Entry, hits: Sequence[Hit], city: Optional[str], query: str
+    ) -> Answer:
+        top = hits[0].score if hits else 0.0
+        related = [
+            h.entry for h in hits if h.entry.id != entry.id and h.score >= RELATED_SHARE * top
+        ]
+        reply = with_related(render_entry(entry, city), related)
+        topic = Topic("entry", entry.id, entry.service, city, query)
+        return Answer(reply, "entry", topic, entry.id)
+
+    # ------------------------------------------------------------------ legal questions
+    def legal(
+        self,
+        query: str,
+        *,
+        concept_text: str,
+        topic: Optional[Topic],
+        result: Optional[Result] = None,
+    ) -> Answer:
+        """(a) the curated entry that covers the question, (b) the articles, (c) honest none."""
+        result = result or self.index.search(query, intent=LEGAL_QUESTION)
+        concepts_from = concept_text if law_search.question_concepts(concept_text) else query
+        asked = law_search.question_concepts(concepts_from)
+        top = result.hits[0].score if result.hits else 0.0
+        for rank, hit in enumerate(result.hits):
+            entry = hit.entry
+            if entry.kind != Kind.legal or hit.score < max(self.index.min_score, 0.5 * top):
+                continue
+            if asked and law_search.missing_concepts(concepts_from, _entry_text(entry)):
+                continue
+            if not asked and not (rank == 0 and result.confident):
+                break
+            return self._entry_answer(entry, result.hits, None, query=query)
+        articles = law_search.default_article_index().search(query)
+        if articles.answerable and articles.hits:
+            text, ids = render_articles(concepts_from, articles)
+            new_topic = Topic("law", query=query[-200:], articles=tuple(ids))
+            return Answer(Reply(text), "articles", new_topic)
+        return Answer(Reply(NO_SPECIFIC_ANSWER), "no_specific", topic)
+
+
+def _is_legal_question(entry: Entry) -> bool:
+    return LEGAL_QUESTION in entry.intents or entry.id.startswith("legal_")
+
+
+def _entry_text(entry: Entry) -> str:
+    return " ".join([entry.title, *entry.aliases, *entry.questions, entry.answer])
+
+
+@lru_cache(maxsize=1)
+def default_resolver() -> Resolver:
+    """The process-wide resolver over the default knowledge index."""
+    return Resolver(default_index())
