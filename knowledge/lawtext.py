@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Union
 
@@ -25,11 +25,13 @@ _HEADING = re.compile(r"^#{2,}\s*(?P<text>.+)$")
 _INFO_END = "<!-- INFO END -->"
 
 
+@cache
 def chinese_number(text: str) -> int:
     """三十七 → 37, 七百零五 → 705 (cn2an handles the 零 and 十 forms of legal numbering)."""
     return int(cn2an.cn2an(text, "smart"))
 
 
+@cache
 def article_label(number: int) -> str:
     """37 → 第三十七条, as the official texts write it."""
     return f"第{cn2an.an2cn(number)}条"
