@@ -43,9 +43,8 @@ def test_reported_dialogues_pass(assistant: Assistant) -> None:
     FIGURES.append(result.summary())
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(result.report(), encoding="utf-8")
-    assert result.turn_rate >= MIN_TURN_PASS_RATE, (
-        f"{result.summary()}; every failed turn is in {REPORT}"
-    )
+    rate = result.turn_rate
+    assert rate >= MIN_TURN_PASS_RATE, f"{result.summary()}; every failed turn is in {REPORT}"
 
 
 # --- the checker, on hand-made replies --------------------------------------------------------
@@ -132,6 +131,7 @@ def test_menus_are_recognised_by_text_and_by_their_buttons() -> None:
         ("utter_greet", "greeting"),
         ("utter_ask_topic", "ask_topic"),
         ("utter_out_of_scope", "out_of_scope"),
+        ("utter_ok", "acknowledged"),
     ],
 )
 def test_domain_responses_show_their_failure_kind(response: str, kind: str) -> None:
@@ -222,6 +222,7 @@ def test_playing_counts_turns_dialogues_and_menus() -> None:
         summary,
     )
     assert "[bad] turn 1: 居住证怎么办" in result.report()
+    assert result.reply_kinds()["menu"] == 1
 
 
 def test_a_failing_request_fails_its_turn_and_the_run_goes_on() -> None:

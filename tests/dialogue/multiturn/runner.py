@@ -49,6 +49,7 @@ STATIC_PHRASES: Dict[str, List[str]] = {
     "ask_topic": ["请问您想办理或咨询什么事情"],
     "form_unclear": ["没有找到我需要的信息"],
     "stopped": ["没有提交任何信息"],
+    "acknowledged": [],
 }
 # Which domain.yml responses show which failure kind.
 DOMAIN_RESPONSES: Dict[str, List[str]] = {
@@ -58,6 +59,7 @@ DOMAIN_RESPONSES: Dict[str, List[str]] = {
     "out_of_scope": ["utter_out_of_scope"],
     "ask_topic": ["utter_ask_topic"],
     "form_unclear": ["utter_form_unclear"],
+    "acknowledged": ["utter_ok"],
 }
 FAILURE_KINDS = tuple(STATIC_PHRASES)
 
@@ -432,12 +434,21 @@ class Failure:
     user: str
     reply: str
     problems: List[str]
+    shown: List[str] = field(default_factory=list)
+
+    @property
+    def reply_kind(self) -> str:
+        """What the user got instead: a named failure kind, or an answer lacking the point."""
+        if not self.reply.strip():
+            return "no reply"
+        return ", ".join(self.shown) or "an answer without what was expected"
 
     def render(self) -> str:
         reply = self.reply.strip().replace("\n", "\n      ") or "(nothing)"
         return (
             f"[{self.dialogue}] turn {self.turn}: {self.user}\n"
             f"  failed: {'; '.join(self.problems)}\n"
+            f"  got:    {self.reply_kind}\n"
             f"  reply:  {reply}"
         )
 
@@ -479,9 +490,19 @@ class Result:
             counts.update({cause_of(problem) for problem in failure.problems})
         return counts
 
-    def report(self) -> str:
-        lines = [self.summary(), ""]
+    def reply_kinds(self) -> Counter:
+        """Failed turns by what the reply was (menu, fallback, …, or a wrong answer)."""
+        return Counter(failure.reply_kind for failure in self.failures)
+
+    def breakdown(self) -> List[str]:
+        lines = ["failed turns by cause:"]
         lines += [f"  {cause}: {n}" for cause, n in self.causes().most_common()]
+        lines += ["failed turns by what the reply was:"]
+        lines += [f"  {kind}: {n}" for kind, n in self.reply_kinds().most_common()]
+        return lines
+
+    def report(self) -> str:
+        lines = [self.summary(), "", *self.breakdown()]
         lines += ["", *(f.render() + "\n" for f in self.failures)]
         return "\n".join(lines)
 
@@ -529,8 +550,9 @@ def play(
                 show("    " + reply_text(messages).replace("\n", "\n    "))
             if problems:
                 passed_all = False
+                shown = sorted(shown_kinds(messages, phrases))
                 result.failures.append(
-                    Failure(dialogue.id, number, turn.shown, reply_text(messages), problems)
+                    Failure(dialogue.id, number, turn.shown, reply_text(messages), problems, shown)
                 )
             else:
                 result.turns_passed += 1
@@ -570,8 +592,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     tag = "mt-" + re.sub(r"[^a-z0-9]", "", Path(args.set).stem.lower())[:8]
     result = play(dialogues, rest_sender(args.url), tag=tag, show=print if args.show else None)
     print(result.summary())
-    for cause, count in result.causes().most_common():
-        print(f"  {cause}: {count}")
+    print("\n".join(result.breakdown()))
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(result.report(), encoding="utf-8")
