@@ -72,10 +72,7 @@ class Law:
     files: List[str] = field(default_factory=list)
 
     def article(self, number: int) -> Optional[Article]:
-        return self._by_number().get(number)
-
-    def _by_number(self) -> Dict[int, Article]:
-        return {article.number: article for article in self.articles}
+        return next((a for a in self.articles if a.number == number), None)
 
 
 def short_name(name: str) -> str:
