@@ -63,6 +63,14 @@ _HOW_WORDS = re.compile(
     r"办理|申请|申领|办|弄|想|要|我|请问|一下|呢|吗|啊|呀|的|个|去|需要|怎么|如何|咋|流程"
 )
 CASE_PUSH_ENTRY = "hotline_info.followup"
+# Concepts that qualify a question rather than make its point.
+GENERIC_CONCEPTS = frozenset("期限 申请期限 收费 计算标准 费用负担 损失 赔偿 证据 维权途径".split())
+# Concepts of knowledge/legal_concepts.yml that name a service or are generic (期限, 收费):
+# alone they do not make a question a legal one.
+SERVICE_CONCEPTS = frozenset(
+    "居住证 驾驶证 身份证 营业执照 个体工商户 社会保险 法律援助 收费 期限 申请期限 费用负担 "
+    "计算标准 房产过户 个税 证据 维权途径 律师 信访".split()
+)
 
 
 @dataclass(frozen=True)
@@ -222,10 +230,10 @@ class Resolver:
         return Answer(Reply(f"{lead}\n{reply.text}", reply.buttons), "case_push", topic, entry.id)
 
     def _siblings(self, entry: Entry) -> List[Entry]:
-        if entry.service and entry.service in self.by_service:
-            return self.by_service[entry.service]
+        """Entries about the same subject: the same service or the same topic file."""
         prefix = entry.id.split(".")[0] + "."
-        return [e for e in self.entries.values() if e.id.startswith(prefix)]
+        same = self.by_service.get(entry.service or "", [])
+        return same + [e for e in self.entries.values() if e.id.startswith(prefix) and e not in same]
 
     # ------------------------------------------------------------------ new questions
     def fresh(
@@ -282,17 +290,23 @@ class Resolver:
         return Answer(render_section(chosen, section), "section", topic, chosen.id)
 
     def _legalish(self, intent: Optional[str], result: Result, concepts: FrozenSet[str]) -> bool:
-        """A concrete legal question: said so by NLU, or its best match is a legal question.
+        """A concrete legal question: said so by NLU, or by its legal concepts and matches.
 
-        Concepts alone do not make one: "居住证要带什么材料" names 居住证, a concept of the
-        law texts too, and wants the service guide.
+        Concepts that also name a service do not make one: "居住证要带什么材料" names 居住证,
+        a concept of the law texts too, and wants the service guide. A legal concept does
+        ("公司不给交社保,我能马上辞职吗" names 辞职), when a legal entry is among the matches or
+        NLU placed it under no service.
         """
         if intent == LEGAL_QUESTION:
             return True
+        legal = concepts - SERVICE_CONCEPTS
+        legal_hit = any(_is_legal_question(h.entry) for h in result.hits)
+        if legal and (legal_hit or intent not in GUIDANCE_INTENTS):
+            return True
         best = result.best.entry if result.best else None
         if best is None:
-            return bool(concepts) and intent not in GUIDANCE_INTENTS
-        return _is_legal_question(best) and (bool(concepts) or intent not in GUIDANCE_INTENTS)
+            return bool(legal)
+        return _is_legal_question(best) and intent not in GUIDANCE_INTENTS
 
     def _decide(
         self,
@@ -344,26 +358,49 @@ class Resolver:
         topic: Optional[Topic],
         result: Optional[Result] = None,
     ) -> Answer:
-        """(a) the curated entry that covers the question, (b) the articles, (c) honest none."""
-        result = result or self.index.search(query, intent=LEGAL_QUESTION)
+        """(a) the curated entry that covers the question, (b) the articles, (c) honest none.
+
+        Within a legal topic (`topic` given) the follow-up asks something new: the entry or
+        articles just shown are not offered again.
+        """
+        result = result or self.index.search(query, intent=LEGAL_QUESTION, limit=5)
         concepts_from = concept_text if law_search.question_concepts(concept_text) else query
         asked = law_search.question_concepts(concepts_from)
+        shown = topic.entry if topic else None
         top = result.hits[0].score if result.hits else 0.0
         for rank, hit in enumerate(result.hits):
             entry = hit.entry
-            if entry.kind != Kind.legal or hit.score < max(self.index.min_score, 0.5 * top):
+            if entry.id == shown or entry.kind != Kind.legal:
                 continue
-            if asked and law_search.missing_concepts(concepts_from, _entry_text(entry)):
+            if hit.score < max(self.index.min_score, 0.5 * top):
+                break
+            if asked and not covers(asked, concepts_from, _entry_text(entry)):
                 continue
             if not asked and not (rank == 0 and result.confident):
                 break
-            return self._entry_answer(entry, result.hits, None, query=query)
+            related = [h for h in result.hits if h.entry.id != shown]
+            return self._entry_answer(entry, related, None, query=query)
         articles = law_search.default_article_index().search(query)
-        if articles.answerable and articles.hits:
-            text, ids = render_articles(concepts_from, articles)
+        fresh = [h for h in articles.hits if not topic or h.article.id not in topic.articles]
+        if articles.answerable and fresh:
+            text, ids = render_articles(concepts_from, replace(articles, hits=tuple(fresh)))
             new_topic = Topic("law", query=query[-200:], articles=tuple(ids))
             return Answer(Reply(text), "articles", new_topic)
         return Answer(Reply(NO_SPECIFIC_ANSWER), "no_specific", topic)
+
+
+def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
+    """Whether `text` covers the question's key legal concepts.
+
+    Generic concepts (期限, 收费, 赔偿 …) are context, not the point of a question; of three or
+    more specific ones, one may be context too ("起诉要回10万欠款交多少诉讼费": 诉讼费 is the
+    point, 欠款 is not).
+    """
+    key = asked - GENERIC_CONCEPTS
+    missing = law_search.missing_concepts(question, text) - GENERIC_CONCEPTS
+    if not key:
+        return not (law_search.missing_concepts(question, text) == asked)
+    return not missing or (len(key) >= 3 and len(missing) == 1)
 
 
 def _is_legal_question(entry: Entry) -> bool:

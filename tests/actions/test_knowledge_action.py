@@ -102,7 +102,7 @@ async def test_a_follow_up_nlu_could_not_place_is_answered_within_the_topic() ->
     t = tracker("多久能拿到", "nlu_fallback", slots={"kb_topic": RESIDENCE_TOPIC})
     messages, events = await answer(t)
     assert "5至20分钟" in messages[0]["text"]
-    assert slot(events, "kb_entry") == "residence_permit.instant_issue"
+    assert slot(events, "kb_entry") == "residence_permit.overview"
 
 
 async def test_an_unplaceable_message_goes_to_the_two_stage_fallback() -> None:
