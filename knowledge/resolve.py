@@ -28,6 +28,7 @@ from knowledge.answer import (
 from knowledge.followup import SECTION_TERMS, Cues, Topic, read_cues
 from knowledge.law_answer import NO_SPECIFIC_ANSWER, render_articles
 from knowledge.lawtext import default_corpus
+from knowledge.legal_lexicon import default_lexicon
 from knowledge.schema import Entry, Kind
 from knowledge.search import Hit, KnowledgeIndex, Result, default_index
 
@@ -64,7 +65,7 @@ _HOW_WORDS = re.compile(
 )
 CASE_PUSH_ENTRY = "hotline_info.followup"
 # Concepts that qualify a question rather than make its point.
-GENERIC_CONCEPTS = frozenset("期限 申请期限 收费 计算标准 费用负担 损失 赔偿 证据 维权途径".split())
+GENERIC_CONCEPTS = frozenset("期限 申请期限 收费 计算标准 费用负担 损失 赔偿 证据".split())
 # Concepts of knowledge/legal_concepts.yml that name a service or are generic (期限, 收费):
 # alone they do not make a question a legal one.
 SERVICE_CONCEPTS = frozenset(
@@ -233,7 +234,9 @@ class Resolver:
         """Entries about the same subject: the same service or the same topic file."""
         prefix = entry.id.split(".")[0] + "."
         same = self.by_service.get(entry.service or "", [])
-        return same + [e for e in self.entries.values() if e.id.startswith(prefix) and e not in same]
+        return same + [
+            e for e in self.entries.values() if e.id.startswith(prefix) and e not in same
+        ]
 
     # ------------------------------------------------------------------ new questions
     def fresh(
@@ -258,7 +261,7 @@ class Resolver:
         result = self.index.search(query, intent=intent, city=city)
         concepts = law_search.question_concepts(text)
         if self._legalish(intent, result, concepts):
-            return self.legal(query, concept_text=text, topic=None, result=result)
+            return self.legal(query, concept_text=text, topic=None)
         return self._decide(result, text, cues, city, intent)
 
     def service_named(self, text: str) -> Optional[str]:
@@ -360,31 +363,40 @@ class Resolver:
     ) -> Answer:
         """(a) the curated entry that covers the question, (b) the articles, (c) honest none.
 
-        Within a legal topic (`topic` given) the follow-up asks something new: the entry or
-        articles just shown are not offered again.
+        Within a legal topic (`topic` given) the articles just quoted are not quoted again.
         """
-        result = result or self.index.search(query, intent=LEGAL_QUESTION, limit=5)
-        concepts_from = concept_text if law_search.question_concepts(concept_text) else query
+        own = law_search.question_concepts(concept_text)
+        if result is None:
+            # The legal wording of the question's concepts ("几年不要就过期了" → 时效) finds the
+            # entries written in it.
+            words = default_lexicon().expand(query, law_search.question_concepts(query))
+            result = self.index.search(" ".join([query, *words]), intent=LEGAL_QUESTION, limit=12)
+        # The follow-up's own point when it names one, else the conversation's ("我发微信催过他
+        # 算不算" after a limitation-period answer is still about 诉讼时效).
+        concepts_from = concept_text if own - GENERIC_CONCEPTS else query
         asked = law_search.question_concepts(concepts_from)
-        shown = topic.entry if topic else None
+        # A follow-up with no legal concept of its own ("他没提前30天通知就走了呢") asks something
+        # the entry just shown did not say; one naming a concept ("最长能定多久") may be answered
+        # by it again.
+        shown = topic.entry if topic and not own else None
         top = result.hits[0].score if result.hits else 0.0
         for rank, hit in enumerate(result.hits):
             entry = hit.entry
             if entry.id == shown or entry.kind != Kind.legal:
                 continue
-            if hit.score < max(self.index.min_score, 0.5 * top):
+            if hit.score < max(self.index.min_score, 0.3 * top):
                 break
             if asked and not covers(asked, concepts_from, _entry_text(entry)):
                 continue
             if not asked and not (rank == 0 and result.confident):
                 break
             related = [h for h in result.hits if h.entry.id != shown]
-            return self._entry_answer(entry, related, None, query=query)
+            return self._entry_answer(entry, related, None, query=query[-80:])
         articles = law_search.default_article_index().search(query)
         fresh = [h for h in articles.hits if not topic or h.article.id not in topic.articles]
         if articles.answerable and fresh:
             text, ids = render_articles(concepts_from, replace(articles, hits=tuple(fresh)))
-            new_topic = Topic("law", query=query[-200:], articles=tuple(ids))
+            new_topic = Topic("law", query=query[-80:], articles=tuple(ids))
             return Answer(Reply(text), "articles", new_topic)
         return Answer(Reply(NO_SPECIFIC_ANSWER), "no_specific", topic)
 
