@@ -65,12 +65,32 @@ _HOW_WORDS = re.compile(
 )
 CASE_PUSH_ENTRY = "hotline_info.followup"
 # Concepts that qualify a question rather than make its point.
-GENERIC_CONCEPTS = frozenset("期限 申请期限 收费 计算标准 费用负担 损失 赔偿 证据".split())
+GENERIC_CONCEPTS = frozenset(
+    ["期限", "申请期限", "收费", "计算标准", "费用负担", "损失", "赔偿", "证据"]
+)
 # Concepts of knowledge/legal_concepts.yml that name a service or are generic (期限, 收费):
 # alone they do not make a question a legal one.
 SERVICE_CONCEPTS = frozenset(
-    "居住证 驾驶证 身份证 营业执照 个体工商户 社会保险 法律援助 收费 期限 申请期限 费用负担 "
-    "计算标准 房产过户 个税 证据 维权途径 律师 信访".split()
+    [
+        "居住证",
+        "驾驶证",
+        "身份证",
+        "营业执照",
+        "个体工商户",
+        "社会保险",
+        "法律援助",
+        "收费",
+        "期限",
+        "申请期限",
+        "费用负担",
+        "计算标准",
+        "房产过户",
+        "个税",
+        "证据",
+        "维权途径",
+        "律师",
+        "信访",
+    ]
 )
 
 
@@ -304,12 +324,7 @@ class Resolver:
             return True
         legal = concepts - SERVICE_CONCEPTS
         legal_hit = any(_is_legal_question(h.entry) for h in result.hits)
-        if legal and (legal_hit or intent not in GUIDANCE_INTENTS):
-            return True
-        best = result.best.entry if result.best else None
-        if best is None:
-            return bool(legal)
-        return _is_legal_question(best) and intent not in GUIDANCE_INTENTS
+        return bool(legal) and (legal_hit or intent not in GUIDANCE_INTENTS)
 
     def _decide(
         self,
@@ -411,7 +426,7 @@ def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
     key = asked - GENERIC_CONCEPTS
     missing = law_search.missing_concepts(question, text) - GENERIC_CONCEPTS
     if not key:
-        return not (law_search.missing_concepts(question, text) == asked)
+        return law_search.missing_concepts(question, text) != asked
     return not missing or (len(key) >= 3 and len(missing) == 1)
 
 
