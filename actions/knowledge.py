@@ -14,12 +14,12 @@ import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.labels import intent_label
 from knowledge.answer import Reply, render_entry, render_section
-from knowledge.followup import Topic, read_cues
+from knowledge.followup import Topic, read_cues, without_clearing
 from knowledge.law_search import question_concepts
 from knowledge.resolve import Answer, default_resolver
 from knowledge.schema import SECTION_LABELS
@@ -119,9 +119,14 @@ class ActionAnswerKnowledge(Action):
             return remember(Answer(reply, "entry", clicked, chosen.id), topic)
 
         cues = read_cues(text)
+        cleared: List[EventType] = []
         if cues.clears:
-            dispatcher.utter_message(text=NEW_QUESTION)
-            return forget_topic()
+            # "换个问题,公司被列入经营异常名录了咋办": the new question comes with the change.
+            text, topic, cleared = without_clearing(text), None, forget_topic()
+            if len(text) < 4:
+                dispatcher.utter_message(text=NEW_QUESTION)
+                return cleared
+            cues = read_cues(text)
         service = _entity(tracker, "service_item")
         if intent == "inform" and not service and not (topic and cues.follows_up):
             # A bare value ("沈阳", "下周一") with no task or topic: ask what it is for.
@@ -135,9 +140,9 @@ class ActionAnswerKnowledge(Action):
         )
         if intent == "nlu_fallback" and not answer.placed:
             # Neither NLU nor the knowledge base can place it: ask which one, then to rephrase.
-            return [FollowupAction("action_two_stage_fallback")]
+            return [*cleared, FollowupAction("action_two_stage_fallback")]
         send(dispatcher, answer.reply, answer.entry)
-        return remember(answer, topic)
+        return [*cleared, *remember(answer, topic)]
 
 
 class ActionReplyInContext(Action):
@@ -156,9 +161,11 @@ class ActionReplyInContext(Action):
         if intent == "greet":
             dispatcher.utter_message(response="utter_greet")
             return forget_topic()
-        if cues.clears:
+        if cues.clears and len(without_clearing(text)) < 4:
             dispatcher.utter_message(text=NEW_QUESTION)
             return forget_topic()
+        if cues.clears:
+            return [*forget_topic(), FollowupAction("action_answer_knowledge")]
         if not cues.small_talk and not text.startswith("/"):
             resolver = default_resolver()
             city = _entity(tracker, "city") or tracker.get_slot("city")
@@ -173,3 +180,28 @@ class ActionReplyInContext(Action):
                 return remember(answer, topic)
         dispatcher.utter_message(response=STOCK_REPLIES.get(intent, "utter_default"))
         return []
+
+
+class ActionDefaultFallback(Action):
+    """The last resort, after the two-stage fallback gave up or no rule applied.
+
+    The knowledge base is asked once more with the topic, so "变更要带什么材料" after two unclear
+    turns still gets the materials; only when nothing fits is the user pointed to 12345.
+    """
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        text = (tracker.latest_message.get("text") or "").strip()
+        if text and not text.startswith("/"):
+            topic = current_topic(tracker)
+            city = _entity(tracker, "city") or tracker.get_slot("city")
+            answer = default_resolver().respond(text, intent="nlu_fallback", city=city, topic=topic)
+            if answer.placed:
+                send(dispatcher, answer.reply, answer.entry)
+                return remember(answer, topic)
+        dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]

@@ -237,6 +237,11 @@ def known_cities() -> Tuple[str, ...]:
     return tuple(list(places["liaoning"]) + list(places["other_cities"]))
 
 
+def without_clearing(text: str) -> str:
+    """The message without its "换个问题": what is left may be the new question itself."""
+    return _PUNCT.sub(" ", _CLEAR.sub(" ", normalize_text(text))).strip()
+
+
 def read_cues(text: str, cities: Optional[Iterable[str]] = None) -> Cues:
     """Every follow-up cue of one message."""
     bare = _strip(text)

@@ -64,6 +64,8 @@ _HOW_WORDS = re.compile(
     r"办理|申请|申领|办|弄|想|要|我|请问|一下|呢|吗|啊|呀|的|个|去|需要|怎么|如何|咋|流程"
 )
 CASE_PUSH_ENTRY = "hotline_info.followup"
+# Sections a legal text never answers: they belong to a service guide.
+SERVICE_SECTIONS = frozenset(["contacts", "where", "online", "materials", "fees", "in_person"])
 # Concepts that qualify a question rather than make its point.
 GENERIC_CONCEPTS = frozenset(
     ["期限", "申请期限", "收费", "计算标准", "费用负担", "损失", "赔偿", "证据"]
@@ -149,21 +151,26 @@ class Resolver:
         topic: Optional[Topic] = None,
     ) -> Answer:
         cues = read_cues(text)
-        if topic and self.follows(topic, cues):
+        if topic and self.follows(topic, cues, intent):
             answer = self.in_topic(topic, text, cues, city, intent)
             if answer is not None:
                 return answer
         return self.fresh(text, intent=intent, city=city, service=service, cues=cues, topic=topic)
 
-    def follows(self, topic: Topic, cues: Cues) -> bool:
-        """The message asks about the topic rather than naming a subject of its own."""
+    def follows(self, topic: Topic, cues: Cues, intent: Optional[str] = None) -> bool:
+        """The message asks about the topic rather than naming a subject of its own.
+
+        A message NLU could not place (nlu_fallback) and that names no other subject is most
+        likely about what was just said ("嘎哈非得办这个证,有啥用啊").
+        """
         if cues.clears or cues.small_talk:
             return False
         if any(not self._in_topic(term, topic) for term in cues.terms):
             return False
         if topic.kind == "case":
             return cues.case_push
-        return cues.follows_up or (cues.short and not cues.terms)
+        unplaced = intent == "nlu_fallback"
+        return cues.follows_up or (cues.short and not cues.terms) or unplaced
 
     def _in_topic(self, term: str, topic: Topic) -> bool:
         entry = self.entries.get(topic.entry or "")
@@ -200,6 +207,12 @@ class Resolver:
         result = self.index.search(query, intent=intent, city=place)
         siblings = self._siblings(entry)
         best = next((h.entry for h in result.hits if h.entry in siblings), None)
+        legal = law_search.question_concepts(text) - SERVICE_CONCEPTS
+        if legal and (best is None or not covers(legal, text, _entry_text(best))):
+            # "那罚款单已经开了还能改吗" after a 免罚 answer asks a legal question of its own.
+            answer = self.legal(f"{topic.query} {text}", concept_text=text, topic=topic)
+            if answer.kind != "no_specific":
+                return answer
         if best is None:
             return None
         return self._entry_answer(best, result.hits, place, query=topic.query)
@@ -280,9 +293,33 @@ class Resolver:
         query = " ".join(p for p in (text, service or "") if p)
         result = self.index.search(query, intent=intent, city=city)
         concepts = law_search.question_concepts(text)
+        if self._wants_section(result, cues):
+            return self._decide(result, text, cues, city, intent)
         if self._legalish(intent, result, concepts):
             return self.legal(query, concept_text=text, topic=None)
+        if self._uncovered(result, text, concepts):
+            # A guidance answer that misses the question's legal point ("能要求听证吗" after a
+            # 免罚 answer): the legal answer, if there is one that covers it.
+            answer = self.legal(query, concept_text=text, topic=None)
+            if answer.kind != "no_specific":
+                return answer
         return self._decide(result, text, cues, city, intent)
+
+    @staticmethod
+    def _wants_section(result: Result, cues: Cues) -> bool:
+        """A phone number, a place or a list of materials is asked, and the best entry has it."""
+        best = result.best
+        return (
+            best is not None
+            and cues.section in SERVICE_SECTIONS
+            and cues.section in available_sections(best.entry)
+        )
+
+    @staticmethod
+    def _uncovered(result: Result, text: str, concepts: FrozenSet[str]) -> bool:
+        legal = concepts - SERVICE_CONCEPTS
+        best = result.best
+        return bool(legal) and (best is None or not covers(legal, text, _entry_text(best.entry)))
 
     def service_named(self, text: str) -> Optional[str]:
         bare = normalize_text(text).lower()
@@ -431,7 +468,7 @@ def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
 
 
 def _is_legal_question(entry: Entry) -> bool:
-    return LEGAL_QUESTION in entry.intents or entry.id.startswith("legal_")
+    return LEGAL_QUESTION in entry.intents
 
 
 def _entry_text(entry: Entry) -> str:
