@@ -62,6 +62,30 @@ def in_person_lines(entry: Entry) -> List[str]:
     return [line for line in candidates if any(w in line for w in IN_PERSON_WORDS)][:3]
 
 
+# Words that show a sentence of an answer speaks to a section the entry has no field for.
+SECTION_WORDS: Dict[str, tuple] = {
+    "fees": ("收费", "费用", "免费", "工本费", "不收", "交纳"),
+    "time_limit": ("日内", "个工作日", "分钟", "当场", "多久", "时限", "天内", "个月内"),
+    "materials": ("材料", "证件", "身份证", "证明", "提交", "提供"),
+    "where": ("窗口", "派出所", "车辆管理所", "车管所", "大厅", "政务服务中心", "部门"),
+    "online": ("网上", "线上", "APP", "app", "小程序", "政务服务网", "12123"),
+    "contacts": ("热线", "电话", "拨打"),
+    "conditions": ("符合", "条件", "可以申请", "应当具备"),
+    "steps": ("先", "再", "然后", "申请", "办理"),
+}
+
+
+def section_sentences(entry: Entry, section: str) -> Optional[Reply]:
+    """The sentences of an entry's answer that speak to a section it has no field for."""
+    words = SECTION_WORDS.get(section, ())
+    said = [part + "。" for part in entry.answer.split("。") if any(w in part for w in words)]
+    if not said:
+        return None
+    label = SECTION_LABELS.get(section, section)
+    body = "".join(said[:3])
+    return Reply(f"{entry.title} · {label}\n{body}\n{_footer(entry)}", section_buttons(entry))
+
+
 def _footer(entry: Entry) -> str:
     lines = [entry.sources_line()]
     if entry.kind == Kind.policy and entry.source_date:

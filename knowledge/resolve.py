@@ -17,19 +17,21 @@ from typing import Dict, FrozenSet, List, Optional, Sequence
 from bot.nlu.text import normalize_text
 from knowledge import law_search
 from knowledge.answer import (
+    LEGAL_INTENTS,
     NOT_FOUND,
     Reply,
     available_sections,
     render_choices,
     render_entry,
     render_section,
+    section_sentences,
     with_related,
 )
-from knowledge.followup import SECTION_TERMS, Cues, Topic, read_cues
+from knowledge.followup import SECTION_CUES, SECTION_TERMS, Cues, Topic, read_cues
 from knowledge.law_answer import NO_SPECIFIC_ANSWER, render_articles
 from knowledge.lawtext import default_corpus
 from knowledge.legal_lexicon import default_lexicon
-from knowledge.schema import Entry, Kind
+from knowledge.schema import SECTION_LABELS, Entry, Kind
 from knowledge.search import Hit, KnowledgeIndex, Result, default_index
 
 LEGAL_QUESTION = "legal_question"
@@ -64,6 +66,7 @@ _HOW_WORDS = re.compile(
     r"办理|申请|申领|办|弄|想|要|我|请问|一下|呢|吗|啊|呀|的|个|去|需要|怎么|如何|咋|流程"
 )
 CASE_PUSH_ENTRY = "hotline_info.followup"
+ASK_WHICH = "请问您想了解哪项事务的{}?比如“居住证”“驾驶证补换领”“营业执照变更”。"
 # Sections a legal text never answers: they belong to a service guide.
 SERVICE_SECTIONS = frozenset(["contacts", "where", "online", "materials", "fees", "in_person"])
 # Concepts that qualify a question rather than make its point.
@@ -231,6 +234,16 @@ class Resolver:
             if hit.entry in siblings and section in available_sections(hit.entry):
                 moved = replace(topic, entry=hit.entry.id)
                 return Answer(render_section(hit.entry, section), "section", moved, hit.entry.id)
+        for hit in [h for h in result.hits if h.entry in siblings] or [Hit(entry, 0.0)]:
+            said = section_sentences(hit.entry, section)
+            if said:
+                moved = replace(topic, entry=hit.entry.id)
+                return Answer(said, "section", moved, hit.entry.id)
+        if LEGAL_INTENTS & set(entry.intents):
+            # "多久能批下来" about 法律援助: the law states it even where the guide does not.
+            answer = self.legal(f"{topic.query} {text}", concept_text=text, topic=topic)
+            if answer.kind != "no_specific":
+                return answer
         return Answer(render_section(entry, section), "section", keep, entry.id)
 
     def _for_city(self, entry: Entry, topic: Topic, city: str) -> Answer:
@@ -290,13 +303,16 @@ class Resolver:
         if named and self._bare(text, named):
             overview = self.overview(named)
             return self._entry_answer(overview, (), city, query=text)
+        if cues.section and not named and not cues.terms and _bare_section(text):
+            # "流程是啥" with no topic: which service's?
+            return Answer(Reply(ASK_WHICH.format(SECTION_LABELS[cues.section])), "ask_topic")
         query = " ".join(p for p in (text, service or "") if p)
         result = self.index.search(query, intent=intent, city=city)
         concepts = law_search.question_concepts(text)
         if self._wants_section(result, cues):
             return self._decide(result, text, cues, city, intent)
-        if self._legalish(intent, result, concepts):
-            return self.legal(query, concept_text=text, topic=None)
+        if self._legalish(intent, result, concepts, text):
+            return self.legal(query, concept_text=text, topic=None, plain=result)
         if self._uncovered(result, text, concepts):
             # A guidance answer that misses the question's legal point ("能要求听证吗" after a
             # 免罚 answer): the legal answer, if there is one that covers it.
@@ -349,7 +365,9 @@ class Resolver:
         topic = Topic("entry", chosen.id, chosen.service, city, text)
         return Answer(render_section(chosen, section), "section", topic, chosen.id)
 
-    def _legalish(self, intent: Optional[str], result: Result, concepts: FrozenSet[str]) -> bool:
+    def _legalish(
+        self, intent: Optional[str], result: Result, concepts: FrozenSet[str], text: str
+    ) -> bool:
         """A concrete legal question: said so by NLU, or by its legal concepts and matches.
 
         Concepts that also name a service do not make one: "居住证要带什么材料" names 居住证,
@@ -360,8 +378,15 @@ class Resolver:
         if intent == LEGAL_QUESTION:
             return True
         legal = concepts - SERVICE_CONCEPTS
+        if not legal:
+            return False
+        best = result.best.entry if result.best else None
+        # "公司不干了咋注销": the service guide covers 注销 and is what is wanted.
+        guide = best is not None and not _is_legal_question(best)
+        if guide and best is not None and covers(legal, text, _entry_text(best)):
+            return False
         legal_hit = any(_is_legal_question(h.entry) for h in result.hits)
-        return bool(legal) and (legal_hit or intent not in GUIDANCE_INTENTS)
+        return legal_hit or intent not in GUIDANCE_INTENTS
 
     def _decide(
         self,
@@ -411,18 +436,17 @@ class Resolver:
         *,
         concept_text: str,
         topic: Optional[Topic],
-        result: Optional[Result] = None,
+        plain: Optional[Result] = None,
     ) -> Answer:
         """(a) the curated entry that covers the question, (b) the articles, (c) honest none.
 
         Within a legal topic (`topic` given) the articles just quoted are not quoted again.
         """
         own = law_search.question_concepts(concept_text)
-        if result is None:
-            # The legal wording of the question's concepts ("几年不要就过期了" → 时效) finds the
-            # entries written in it.
-            words = default_lexicon().expand(query, law_search.question_concepts(query))
-            result = self.index.search(" ".join([query, *words]), intent=LEGAL_QUESTION, limit=12)
+        # The legal wording of the question's concepts ("几年不要就过期了" → 时效) finds the
+        # entries written in it.
+        words = default_lexicon().expand(query, law_search.question_concepts(query))
+        result = self.index.search(" ".join([query, *words]), intent=LEGAL_QUESTION, limit=12)
         # The follow-up's own point when it names one, else the conversation's ("我发微信催过他
         # 算不算" after a limitation-period answer is still about 诉讼时效).
         concepts_from = concept_text if own - GENERIC_CONCEPTS else query
@@ -431,19 +455,10 @@ class Resolver:
         # the entry just shown did not say; one naming a concept ("最长能定多久") may be answered
         # by it again.
         shown = topic.entry if topic and not own else None
-        top = result.hits[0].score if result.hits else 0.0
-        for rank, hit in enumerate(result.hits):
-            entry = hit.entry
-            if entry.id == shown or entry.kind != Kind.legal:
-                continue
-            if hit.score < max(self.index.min_score, 0.3 * top):
-                break
-            if asked and not covers(asked, concepts_from, _entry_text(entry)):
-                continue
-            if not asked and not (rank == 0 and result.confident):
-                break
-            related = [h for h in result.hits if h.entry.id != shown]
-            return self._entry_answer(entry, related, None, query=query[-80:])
+        chosen = self._covering_entry(result, asked, concepts_from, shown, plain)
+        if chosen is not None:
+            related = [h for h in result.hits if h.entry.id not in (shown, chosen.id)]
+            return self._entry_answer(chosen, related, None, query=query[-80:])
         articles = law_search.default_article_index().search(query)
         fresh = [h for h in articles.hits if not topic or h.article.id not in topic.articles]
         if articles.answerable and fresh:
@@ -451,6 +466,39 @@ class Resolver:
             new_topic = Topic("law", query=query[-80:], articles=tuple(ids))
             return Answer(Reply(text), "articles", new_topic)
         return Answer(Reply(NO_SPECIFIC_ANSWER), "no_specific", topic)
+
+    def _covering_entry(
+        self,
+        result: Result,
+        asked: FrozenSet[str],
+        question: str,
+        shown: Optional[str],
+        plain: Optional[Result],
+    ) -> Optional[Entry]:
+        """The best-ranked legal entry that covers the question's concepts, if any.
+
+        The question's own words rank first (`plain`), the search widened by the concepts'
+        legal wording next; among entries that cover the key concepts, one that also covers
+        the generic ones ("申请仲裁要钱吗": 收费) is preferred.
+        """
+        hits = [*(plain.hits if plain else ()), *result.hits]
+        top = max((h.score for h in result.hits), default=0.0)
+        plain_top = max((h.score for h in plain.hits), default=0.0) if plain else 0.0
+        candidates: List[Entry] = []
+        for hit in hits:
+            entry = hit.entry
+            floor = 0.3 * (plain_top if plain and hit in plain.hits else top)
+            if entry.id == shown or entry.kind != Kind.legal or entry in candidates:
+                continue
+            if hit.score < max(self.index.min_score, floor):
+                continue
+            if not asked:
+                confident = (plain or result).confident
+                return entry if confident and hit is (plain or result).hits[0] else None
+            if covers(asked, question, _entry_text(entry)):
+                candidates.append(entry)
+        full = [e for e in candidates if not law_search.missing_concepts(question, _entry_text(e))]
+        return (full or candidates or [None])[0]
 
 
 def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
@@ -465,6 +513,16 @@ def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
     if not key:
         return law_search.missing_concepts(question, text) != asked
     return not missing or (len(key) >= 3 and len(missing) == 1)
+
+
+def _bare_section(text: str) -> bool:
+    """Nothing but a section question ("流程是啥", "要带什么材料?")."""
+    rest = normalize_text(text).lower()
+    for _, words in SECTION_CUES:
+        for word in words:
+            rest = rest.replace(word, "")
+    rest = re.sub(r"[\s,.!?;:、,。!?;:]+", "", rest)
+    return len(_HOW_WORDS.sub("", rest)) <= 3
 
 
 def _is_legal_question(entry: Entry) -> bool:
