@@ -170,7 +170,7 @@ class ActionReplyInContext(Action):
             resolver = default_resolver()
             city = _entity(tracker, "city") or tracker.get_slot("city")
             answer: Optional[Answer] = None
-            if topic and resolver.follows(topic, cues):
+            if topic and resolver.follows(topic, cues, intent, text):
                 answer = resolver.in_topic(topic, text, cues, city, intent)
             elif question_concepts(text):
                 answer = resolver.legal(text, concept_text=text, topic=topic)

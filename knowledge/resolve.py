@@ -27,7 +27,7 @@ from knowledge.answer import (
     section_sentences,
     with_related,
 )
-from knowledge.followup import SECTION_CUES, SECTION_TERMS, Cues, Topic, read_cues
+from knowledge.followup import SECTION_CUES, SECTION_TERMS, Cues, Topic, is_elliptical, read_cues
 from knowledge.law_answer import NO_SPECIFIC_ANSWER, render_articles
 from knowledge.lawtext import default_corpus
 from knowledge.legal_lexicon import default_lexicon
@@ -154,13 +154,15 @@ class Resolver:
         topic: Optional[Topic] = None,
     ) -> Answer:
         cues = read_cues(text)
-        if topic and self.follows(topic, cues, intent):
+        if topic and self.follows(topic, cues, intent, text):
             answer = self.in_topic(topic, text, cues, city, intent)
             if answer is not None:
                 return answer
         return self.fresh(text, intent=intent, city=city, service=service, cues=cues, topic=topic)
 
-    def follows(self, topic: Topic, cues: Cues, intent: Optional[str] = None) -> bool:
+    def follows(
+        self, topic: Topic, cues: Cues, intent: Optional[str] = None, text: str = ""
+    ) -> bool:
         """The message asks about the topic rather than naming a subject of its own.
 
         A message NLU could not place (nlu_fallback) and that names no other subject is most
@@ -173,7 +175,14 @@ class Resolver:
         if topic.kind == "case":
             return cues.case_push
         unplaced = intent == "nlu_fallback"
-        return cues.follows_up or (cues.short and not cues.terms) or unplaced
+        if cues.follows_up or (cues.short and not cues.terms) or unplaced:
+            return True
+        # In a legal conversation a question with no subject and no legal concept of its own
+        # ("从啥时候开始算") can only be about the answer just given.
+        entry = self.entries.get(topic.entry or "")
+        legal_topic = topic.kind == "law" or (entry is not None and _is_legal_question(entry))
+        own = law_search.question_concepts(text) - GENERIC_CONCEPTS
+        return legal_topic and not cues.terms and not own
 
     def _in_topic(self, term: str, topic: Topic) -> bool:
         entry = self.entries.get(topic.entry or "")
@@ -198,7 +207,7 @@ class Resolver:
             return self._law_basis(topic)
         legal_topic = topic.kind == "law" or (entry is not None and _is_legal_question(entry))
         if legal_topic and cues.section != "legal_basis" and not cues.city_only:
-            return self.legal(f"{topic.query} {text}", concept_text=text, topic=topic)
+            return self.legal(_follow_up_query(topic, text), concept_text=text, topic=topic)
         if entry is None:
             return None
         place = cues.city or city or topic.city
@@ -213,7 +222,7 @@ class Resolver:
         legal = law_search.question_concepts(text) - SERVICE_CONCEPTS
         if legal and (best is None or not covers(legal, text, _entry_text(best))):
             # "那罚款单已经开了还能改吗" after a 免罚 answer asks a legal question of its own.
-            answer = self.legal(f"{topic.query} {text}", concept_text=text, topic=topic)
+            answer = self.legal(_follow_up_query(topic, text), concept_text=text, topic=topic)
             if answer.kind != "no_specific":
                 return answer
         if best is None:
@@ -241,7 +250,7 @@ class Resolver:
                 return Answer(said, "section", moved, hit.entry.id)
         if LEGAL_INTENTS & set(entry.intents):
             # "多久能批下来" about 法律援助: the law states it even where the guide does not.
-            answer = self.legal(f"{topic.query} {text}", concept_text=text, topic=topic)
+            answer = self.legal(_follow_up_query(topic, text), concept_text=text, topic=topic)
             if answer.kind != "no_specific":
                 return answer
         return Answer(render_section(entry, section), "section", keep, entry.id)
@@ -449,13 +458,18 @@ class Resolver:
         result = self.index.search(" ".join([query, *words]), intent=LEGAL_QUESTION, limit=12)
         # The follow-up's own point when it names one, else the conversation's ("我发微信催过他
         # 算不算" after a limitation-period answer is still about 诉讼时效).
-        concepts_from = concept_text if own - GENERIC_CONCEPTS else query
+        own_key = own - GENERIC_CONCEPTS
+        concepts_from = concept_text if own_key else query
         asked = law_search.question_concepts(concepts_from)
-        # A follow-up with no legal concept of its own ("他没提前30天通知就走了呢") asks something
-        # the entry just shown did not say; one naming a concept ("最长能定多久") may be answered
-        # by it again.
-        shown = topic.entry if topic and not own else None
+        # An elliptical follow-up with no legal concept of its own ("他没提前30天通知就走了呢")
+        # puts a new case the entry just shown did not cover; others ("最长能定多久", "从啥时候
+        # 开始算") may be answered by it again.
+        shown = topic.entry if topic and not own and is_elliptical(concept_text) else None
         chosen = self._covering_entry(result, asked, concepts_from, shown, plain)
+        again = self.entries.get(topic.entry or "") if topic and not own_key and not shown else None
+        if again is not None and covers(asked, concepts_from, _entry_text(again)):
+            # "从啥时候开始算" after the time-limit answer: that answer says it.
+            chosen = again
         if chosen is not None:
             related = [h for h in result.hits if h.entry.id not in (shown, chosen.id)]
             return self._entry_answer(chosen, related, None, query=query[-80:])
@@ -513,6 +527,20 @@ def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
     if not key:
         return law_search.missing_concepts(question, text) != asked
     return not missing or (len(key) >= 3 and len(missing) == 1)
+
+
+def _follow_up_query(topic: Topic, text: str) -> str:
+    """A legal follow-up searched by its own words and the topic's legal concepts.
+
+    The whole earlier question would pull the answer back to the entry already shown ("多久能
+    出认定结果" after "工伤认定要在多长时间内申请" wants the decision's time limit, not the
+    application's); its concepts keep the follow-up in its subject.
+    """
+    earlier = law_search.question_concepts(topic.query) - GENERIC_CONCEPTS
+    own = law_search.question_concepts(text) - GENERIC_CONCEPTS
+    if own and earlier:
+        return f"{text} {' '.join(sorted(earlier))}"
+    return f"{topic.query} {text}"
 
 
 def _bare_section(text: str) -> bool:
