@@ -43,6 +43,15 @@ STOCK_REPLIES = {
 }
 
 
+def small_talk_reply(text: str) -> str:
+    """The stock reply for thanks, goodbyes and okays told apart by their words."""
+    if re.search(r"再见|拜拜|bye|88|没事了", text, re.IGNORECASE):
+        return "utter_goodbye"
+    if re.search(r"谢", text):
+        return "utter_you_are_welcome"
+    return "utter_ok"
+
+
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
     value = next(tracker.get_latest_entity_values(name), None)
     return str(value) if value is not None else None
@@ -127,6 +136,10 @@ class ActionAnswerKnowledge(Action):
                 dispatcher.utter_message(text=NEW_QUESTION)
                 return cleared
             cues = read_cues(text)
+        if cues.small_talk:
+            # "谢谢拜拜" that NLU could not place is still only thanks and a goodbye.
+            dispatcher.utter_message(response=small_talk_reply(text))
+            return cleared
         service = _entity(tracker, "service_item")
         if intent == "inform" and not service and not (topic and cues.follows_up):
             # A bare value ("沈阳", "下周一") with no task or topic: ask what it is for.
@@ -170,11 +183,17 @@ class ActionReplyInContext(Action):
             resolver = default_resolver()
             city = _entity(tracker, "city") or tracker.get_slot("city")
             answer: Optional[Answer] = None
-            if topic and resolver.follows(topic, cues, intent, text):
-                answer = resolver.in_topic(topic, text, cues, city, intent)
+            # More than thanks or a yes: NLU misplaced the message, so read it as one it could
+            # not place ("嘎哈非得办这个证,有啥用啊" taken for a yes).
+            unplaced = "nlu_fallback"
+            if topic and resolver.follows(topic, cues, unplaced, text):
+                answer = resolver.in_topic(topic, text, cues, city, unplaced)
             elif question_concepts(text):
                 answer = resolver.legal(text, concept_text=text, topic=topic)
                 answer = answer if answer.kind != "no_specific" else None
+            elif intent != "out_of_scope":
+                answer = resolver.respond(text, intent=unplaced, city=city, topic=topic)
+                answer = answer if answer.kind in ("entry", "section") else None
             if answer is not None and answer.placed:
                 send(dispatcher, answer.reply, answer.entry)
                 return remember(answer, topic)

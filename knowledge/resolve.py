@@ -512,7 +512,8 @@ class Resolver:
             if covers(asked, question, _entry_text(entry)):
                 candidates.append(entry)
         full = [e for e in candidates if not law_search.missing_concepts(question, _entry_text(e))]
-        return (full or candidates or [None])[0]
+        ranked = full or candidates
+        return ranked[0] if ranked else None
 
 
 def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
