@@ -16,7 +16,8 @@ async def answer(t) -> tuple:
 
 
 def slot(events: list, name: str) -> object:
-    return next(e["value"] for e in events if e.get("name") == name)
+    """The value the action leaves in a slot (the last it sets)."""
+    return [e["value"] for e in events if e.get("name") == name][-1]
 
 
 async def test_residence_permit_question_gets_a_sourced_answer() -> None:
@@ -132,3 +133,28 @@ async def test_a_greeting_clears_the_topic() -> None:
     events = await ActionReplyInContext().run(dispatcher, t, {})
     assert dispatcher.messages[0]["response"] == "utter_greet"
     assert {"kb_topic", "kb_entry"} == {e["name"] for e in events if e["value"] is None}
+
+
+async def test_thanks_and_goodbye_nlu_could_not_place_get_a_goodbye() -> None:
+    messages, events = await answer(tracker("谢谢拜拜", "nlu_fallback"))
+    assert messages[0]["response"] == "utter_goodbye"
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+async def test_a_question_taken_for_a_yes_is_answered_within_the_topic() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("嘎哈非得办这个证,有啥用啊", "affirm", slots={"kb_topic": RESIDENCE_TOPIC})
+    await ActionReplyInContext().run(dispatcher, t, {})
+    assert "utter_ok" not in [m.get("response") for m in dispatcher.messages]
+    assert "居住证" in dispatcher.messages[0]["text"]
+
+
+async def test_a_new_question_after_changing_the_subject_is_answered() -> None:
+    t = tracker(
+        "换个问题,公司被列入经营异常名录了咋办",
+        "credit_repair",
+        slots={"kb_topic": RESIDENCE_TOPIC},
+    )
+    messages, events = await answer(t)
+    assert "异常名录" in messages[0]["text"]
+    assert slot(events, "kb_entry").startswith("credit_repair.")
