@@ -4,7 +4,8 @@ python -m bench.knowledge_latency
 
 Entries: p50/p95/p99 over the retrieval evaluation set, before and after the law index is
 loaded in the same process (as in the action server). Articles: corpus parse time, index build
-time without and with the analysis cache, and p50/p95/p99 over the legal question sets.
+time without and with the analysis cache, and p50/p95/p99 over the legal question sets. Then
+the whole answer choice (`Resolver.respond`: entries, concepts, articles) over all of them.
 """
 
 from __future__ import annotations
@@ -113,6 +114,25 @@ def main() -> None:
 
     samples, _, _ = _entry_latency(index, questions)
     print(f"entry query latency with the law index loaded (ms): {percentiles(samples)}")
+    print(f"whole answer choice, as the action server makes it (ms): {_answer_latency()}")
+
+
+def _answer_latency() -> str:
+    """`Resolver.respond` over the entry and legal questions: search, concepts, articles."""
+    from knowledge.resolve import default_resolver
+
+    resolver = default_resolver()
+    texts = [q["q"] for q in yaml.safe_load(EVAL.read_text(encoding="utf-8"))["questions"]]
+    for path in LEGAL_SETS:
+        texts += [q["q"] for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
+    resolver.respond("预热")
+    samples: List[float] = []
+    for _ in range(ROUNDS):
+        for text in texts:
+            start = time.perf_counter()
+            resolver.respond(text)
+            samples.append(1000 * (time.perf_counter() - start))
+    return percentiles(samples)
 
 
 if __name__ == "__main__":
