@@ -58,6 +58,9 @@ UNPLACED_INTENTS = frozenset(
 )
 # Two candidates this close (share of the best score) about different services: ask which.
 MENU_MARGIN = 0.12
+# A question sharing this share of its character pairs with an entry's title or sample question
+# names that entry ("企业打12345按几号键"): no menu, whatever the scores.
+NAMES_ENTRY = 0.5
 # Related entries offered after an answer score at least this share of the best.
 RELATED_SHARE = 0.55
 # "居住证怎么办" names a service and asks nothing more specific: the service's overview.
@@ -410,7 +413,9 @@ class Resolver:
         best, rest = result.hits[0], result.hits[1:]
         if best.score < self.index.min_score:
             return Answer(render_choices([h.entry for h in result.hits]), "menu")
-        if not result.confident and rest and self._genuinely_close(best, rest[0], intent):
+        named = _names_entry(text, best.entry) and not (rest and _names_entry(text, rest[0].entry))
+        close = rest and self._genuinely_close(best, rest[0], intent)
+        if not result.confident and close and not named:
             return Answer(render_choices([h.entry for h in result.hits]), "menu")
         if cues.section and cues.section in available_sections(best.entry):
             topic = Topic("entry", best.entry.id, best.entry.service, city, text)
@@ -528,6 +533,23 @@ def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
     if not key:
         return law_search.missing_concepts(question, text) != asked
     return not missing or (len(key) >= 3 and len(missing) == 1)
+
+
+def _bigrams(text: str) -> FrozenSet[str]:
+    bare = re.sub(r"[\W_]+", "", normalize_text(text).lower())
+    return frozenset(bare[i : i + 2] for i in range(len(bare) - 1))
+
+
+def _names_entry(text: str, entry: Entry) -> bool:
+    """The question is worded like the entry's title or one of its sample questions."""
+    asked = _bigrams(text)
+    if not asked:
+        return False
+    for wording in (entry.title, *entry.questions):
+        known = _bigrams(wording)
+        if known and len(asked & known) / len(asked | known) >= NAMES_ENTRY:
+            return True
+    return False
 
 
 def _follow_up_query(topic: Topic, text: str) -> str:
