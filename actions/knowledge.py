@@ -141,10 +141,13 @@ class ActionAnswerKnowledge(Action):
             dispatcher.utter_message(response=small_talk_reply(text))
             return cleared
         service = _entity(tracker, "service_item")
-        if intent == "inform" and not service and not (topic and cues.follows_up):
+        if intent == "inform" and not service and not topic:
             # A bare value ("沈阳", "下周一") with no task or topic: ask what it is for.
             dispatcher.utter_message(response="utter_ask_topic")
             return []
+        if intent == "inform" and not service:
+            # "周六开门不" after an answer about a hall: a value that completes the topic.
+            intent = "nlu_fallback"
         query = text or intent_label(intent or "")
         answer = resolver.respond(query, intent=intent, city=city, service=service, topic=topic)
         logger.info(

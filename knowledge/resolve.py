@@ -191,8 +191,12 @@ class Resolver:
         entry = self.entries.get(topic.entry or "")
         context = topic.query
         if entry:
-            context += " ".join([entry.title, entry.service or "", *entry.aliases])
-            context += entry.searchable_text()
+            # The whole subject counts: "援助律师" is about 法律援助 even if this entry never
+            # says it.
+            same = self.by_service.get(entry.service or "", [entry]) if entry.service else [entry]
+            for known in same:
+                context += " ".join([known.title, known.service or "", *known.aliases])
+                context += known.searchable_text()
         if topic.kind == "law":
             corpus = default_corpus()
             found = (corpus.by_id(a) for a in topic.articles)
@@ -246,16 +250,19 @@ class Resolver:
             if hit.entry in siblings and section in available_sections(hit.entry):
                 moved = replace(topic, entry=hit.entry.id)
                 return Answer(render_section(hit.entry, section), "section", moved, hit.entry.id)
+        if LEGAL_INTENTS & set(entry.intents):
+            # "多久能批下来" about 法律援助: the law states it even where the guide does not.
+            # Only the articles: an entry without the section would not say it either.
+            query = _follow_up_query(topic, text)
+            articles = law_search.default_article_index().search(query)
+            if articles.answerable and articles.hits:
+                body, ids = render_articles(text, articles)
+                return Answer(Reply(body), "articles", replace(topic, articles=tuple(ids)))
         for hit in [h for h in result.hits if h.entry in siblings] or [Hit(entry, 0.0)]:
             said = section_sentences(hit.entry, section)
             if said:
                 moved = replace(topic, entry=hit.entry.id)
                 return Answer(said, "section", moved, hit.entry.id)
-        if LEGAL_INTENTS & set(entry.intents):
-            # "多久能批下来" about 法律援助: the law states it even where the guide does not.
-            answer = self.legal(_follow_up_query(topic, text), concept_text=text, topic=topic)
-            if answer.kind != "no_specific":
-                return answer
         return Answer(render_section(entry, section), "section", keep, entry.id)
 
     def _for_city(self, entry: Entry, topic: Topic, city: str) -> Answer:
