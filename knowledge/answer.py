@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -65,7 +66,6 @@ def in_person_lines(entry: Entry) -> List[str]:
 # Words that show a sentence of an answer speaks to a section the entry has no field for.
 SECTION_WORDS: Dict[str, tuple] = {
     "fees": ("收费", "费用", "免费", "工本费", "不收", "交纳"),
-    "time_limit": ("日内", "个工作日", "分钟", "当场", "多久", "时限", "天内", "个月内"),
     "materials": ("材料", "证件", "身份证", "证明", "提交", "提供"),
     "where": ("窗口", "派出所", "车辆管理所", "车管所", "大厅", "政务服务中心", "部门"),
     "online": ("网上", "线上", "APP", "app", "小程序", "政务服务网", "12123"),
@@ -75,10 +75,17 @@ SECTION_WORDS: Dict[str, tuple] = {
 }
 
 
+TIME_SPAN = re.compile(r"[0-9一二三四五六七八九十两半]+?个?(日|天|周|月|年|分钟|小时|工作日)")
+
+
 def section_sentences(entry: Entry, section: str) -> Optional[Reply]:
     """The sentences of an entry's answer that speak to a section it has no field for."""
-    words = SECTION_WORDS.get(section, ())
-    said = [part + "。" for part in entry.answer.split("。") if any(w in part for w in words)]
+    parts = [part + "。" for part in entry.answer.split("。") if part.strip()]
+    if section == "time_limit":
+        # A sentence says how long only when it names a span ("最短公示3个月", "7至15个工作日").
+        said = [part for part in parts if TIME_SPAN.search(part)]
+    else:
+        said = [part for part in parts if any(w in part for w in SECTION_WORDS.get(section, ()))]
     if not said:
         return None
     label = SECTION_LABELS.get(section, section)

@@ -250,6 +250,9 @@ class Resolver:
             if hit.entry in siblings and section in available_sections(hit.entry):
                 moved = replace(topic, entry=hit.entry.id)
                 return Answer(render_section(hit.entry, section), "section", moved, hit.entry.id)
+        own = section_sentences(entry, section)
+        if own is not None:
+            return Answer(own, "section", keep, entry.id)
         if LEGAL_INTENTS & set(entry.intents):
             # "多久能批下来" about 法律援助: the law states it even where the guide does not.
             # Only the articles: an entry without the section would not say it either.
