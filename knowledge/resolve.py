@@ -27,7 +27,15 @@ from knowledge.answer import (
     section_sentences,
     with_related,
 )
-from knowledge.followup import SECTION_CUES, SECTION_TERMS, Cues, Topic, is_elliptical, read_cues
+from knowledge.followup import (
+    SECTION_CUES,
+    SECTION_TERMS,
+    Cues,
+    Topic,
+    is_elliptical,
+    known_cities,
+    read_cues,
+)
 from knowledge.law_answer import NO_SPECIFIC_ANSWER, render_articles
 from knowledge.lawtext import default_corpus
 from knowledge.legal_lexicon import default_lexicon
@@ -61,6 +69,8 @@ MENU_MARGIN = 0.12
 # A question sharing this share of its character pairs with an entry's title or sample question
 # names that entry ("企业打12345按几号键"): no menu, whatever the scores.
 NAMES_ENTRY = 0.5
+# Titles are short and say what the entry is about: a lower share of the question suffices.
+NAMES_TITLE = 0.35
 # Related entries offered after an answer score at least this share of the best.
 RELATED_SHARE = 0.55
 # "居住证怎么办" names a service and asks nothing more specific: the service's overview.
@@ -177,6 +187,8 @@ class Resolver:
             return False
         if topic.kind == "case":
             return cues.case_push
+        if self._names_other_subject(topic, text):
+            return False
         unplaced = intent == "nlu_fallback"
         if cues.follows_up or (cues.short and not cues.terms) or unplaced:
             return True
@@ -186,6 +198,33 @@ class Resolver:
         legal_topic = topic.kind == "law" or (entry is not None and _is_legal_question(entry))
         own = law_search.question_concepts(text) - GENERIC_CONCEPTS
         return legal_topic and not cues.terms and not own
+
+    def _names_other_subject(self, topic: Topic, text: str) -> bool:
+        """Besides the cue, the words name something the topic does not know ("检察院的电话
+        是多少" after a legal-aid answer), and the knowledge base does."""
+        entry = self.entries.get(topic.entry or "")
+        if entry is None or not text:
+            return False
+        rest = normalize_text(text).lower()
+        for _, words in SECTION_CUES:
+            for word in words:
+                rest = rest.replace(word, "")
+        rest = _HOW_WORDS.sub("", re.sub(r"[\W_]+", "", rest))
+        rest = re.sub(r"[那是多少什么啥呢吗哪得能还也都就吧的在]", "", rest)
+        for city in known_cities():
+            rest = rest.replace(city, "")
+        if len(rest) < 2:
+            return False
+        context = normalize_text(" ".join([entry.title, entry.searchable_text()])).lower()
+        if any(rest[i : i + 2] in context for i in range(len(rest) - 1)):
+            return False
+        found = self.index.search(rest, limit=1).best
+        return (
+            found is not None
+            and found.entry.id != entry.id
+            and not (entry.service and found.entry.service == entry.service)
+            and found.score >= 2 * self.index.min_score
+        )
 
     def _in_topic(self, term: str, topic: Topic) -> bool:
         entry = self.entries.get(topic.entry or "")
@@ -555,9 +594,12 @@ def _names_entry(text: str, entry: Entry) -> bool:
     asked = _bigrams(text)
     if not asked:
         return False
-    for wording in (entry.title, *entry.questions):
+    for wording, share in (
+        (entry.title, NAMES_TITLE),
+        *((q, NAMES_ENTRY) for q in entry.questions),
+    ):
         known = _bigrams(wording)
-        if known and len(asked & known) / len(asked | known) >= NAMES_ENTRY:
+        if known and len(asked & known) / len(asked | known) >= share:
             return True
     return False
 
