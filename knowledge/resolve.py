@@ -219,8 +219,11 @@ class Resolver:
         if any(rest[i : i + 2] in context for i in range(len(rest) - 1)):
             return False
         found = self.index.search(rest, limit=1).best
+        # The leftover words must name that other entry's subject, as its title says it.
+        title = normalize_text(found.entry.title).lower() if found else ""
         return (
             found is not None
+            and any(rest[i : i + 2] in title for i in range(len(rest) - 1))
             and found.entry.id != entry.id
             and not (entry.service and found.entry.service == entry.service)
             and found.score >= 2 * self.index.min_score
