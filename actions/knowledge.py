@@ -224,6 +224,8 @@ class ActionDefaultFallback(Action):
             answer = default_resolver().respond(text, intent="nlu_fallback", city=city, topic=topic)
             if answer.placed:
                 send(dispatcher, answer.reply, answer.entry)
-                return remember(answer, topic)
+                # Nothing else is to follow this answer: without the explicit listen, no rule
+                # would match the turn and the fallback would be predicted again.
+                return [*remember(answer, topic), FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]

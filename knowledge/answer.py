@@ -75,17 +75,32 @@ SECTION_WORDS: Dict[str, tuple] = {
 }
 
 
-TIME_SPAN = re.compile(r"[0-9一二三四五六七八九十两半]+?个?(日|天|周|月|年|分钟|小时|工作日)")
+TIME_SPAN = re.compile(r"[0-9一二三四五六七八九十两半]+?个?(日|天|周(?!岁)|月|年|分钟|小时|工作日)")
 
 
-def section_sentences(entry: Entry, section: str) -> Optional[Reply]:
-    """The sentences of an entry's answer that speak to a section it has no field for."""
+# The words that leave no doubt a sentence is about the section.
+STRONG_SECTION_WORDS: Dict[str, tuple] = {
+    "fees": ("收费", "费用", "免费", "工本费"),
+    "materials": ("材料",),
+    "online": ("网上", "线上", "政务服务网", "APP"),
+    "contacts": ("热线", "电话"),
+}
+
+
+def section_sentences(entry: Entry, section: str, strict: bool = False) -> Optional[Reply]:
+    """The sentences of an entry's answer that speak to a section it has no field for.
+
+    `strict` keeps only sentences that name the section outright ("所需材料因事项而异…").
+    """
+    if strict and section not in STRONG_SECTION_WORDS:
+        return None
     parts = [part + "。" for part in entry.answer.split("。") if part.strip()]
     if section == "time_limit":
         # A sentence says how long only when it names a span ("最短公示3个月", "7至15个工作日").
         said = [part for part in parts if TIME_SPAN.search(part)]
     else:
-        said = [part for part in parts if any(w in part for w in SECTION_WORDS.get(section, ()))]
+        table = STRONG_SECTION_WORDS if strict else SECTION_WORDS
+        said = [part for part in parts if any(w in part for w in table.get(section, ()))]
     if not said:
         return None
     label = SECTION_LABELS.get(section, section)

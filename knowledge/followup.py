@@ -41,7 +41,7 @@ _CUE_WORDS: Tuple[Tuple[str, str], ...] = (
     ("steps", "流程 步骤 程序 手续 办理过程"),
     ("contacts", "电话 号码 热线 打几号 联系方式 打给谁"),
     ("where", "在哪 哪里办 地点 地址 去哪 哪儿办 哪个部门 找谁 哪办 上哪"),
-    ("legal_basis", "依据 哪条 法条 法律规定 根据什么 哪部法 有规定吗 条文"),
+    ("legal_basis", "法律依据 依据 哪条 法条 法律规定 根据什么 哪部法 有规定吗 条文"),
 )
 SECTION_CUES: Tuple[Tuple[str, Tuple[str, ...]], ...] = tuple(
     (name, tuple(words.split())) for name, words in _CUE_WORDS

@@ -79,6 +79,10 @@ _HOW_WORDS = re.compile(
     r"办理|申请|申领|办|弄|想|要|我|请问|一下|呢|吗|啊|呀|的|个|去|需要|怎么|如何|咋|流程"
 )
 CASE_PUSH_ENTRY = "hotline_info.followup"
+# Characters left over around a follow-up's cue that say nothing of its subject.
+FILLER_CHARS = r"[那是多少什么啥呢吗哪得能还也都就吧的在有这个]"
+# Words too general to name a subject of their own.
+GENERIC_WORDS = r"法律|规定|政策|问题|情况|办理|部门|手续"
 ASK_WHICH = "请问您想了解哪项事务的{}?比如“居住证”“驾驶证补换领”“营业执照变更”。"
 # Sections a legal text never answers: they belong to a service guide.
 SERVICE_SECTIONS = frozenset(["contacts", "where", "online", "materials", "fees", "in_person"])
@@ -167,6 +171,11 @@ class Resolver:
         topic: Optional[Topic] = None,
     ) -> Answer:
         cues = read_cues(text)
+        other = self.other_subject(topic, text) if topic and cues.section else None
+        if other is not None and cues.section:
+            # "检察院的电话是多少" after a legal-aid answer: the procuratorate's numbers.
+            moved = Topic("entry", other.id, other.service, city, text)
+            return self._section(other, cues.section, text, moved, city)
         if topic and self.follows(topic, cues, intent, text):
             answer = self.in_topic(topic, text, cues, city, intent)
             if answer is not None:
@@ -200,34 +209,40 @@ class Resolver:
         return legal_topic and not cues.terms and not own
 
     def _names_other_subject(self, topic: Topic, text: str) -> bool:
+        return self.other_subject(topic, text) is not None
+
+    def other_subject(self, topic: Topic, text: str) -> Optional[Entry]:
         """Besides the cue, the words name something the topic does not know ("检察院的电话
         是多少" after a legal-aid answer), and the knowledge base does."""
         entry = self.entries.get(topic.entry or "")
         if entry is None or not text:
-            return False
+            return None
         rest = normalize_text(text).lower()
         for _, words in SECTION_CUES:
             for word in words:
                 rest = rest.replace(word, "")
         rest = _HOW_WORDS.sub("", re.sub(r"[\W_]+", "", rest))
-        rest = re.sub(r"[那是多少什么啥呢吗哪得能还也都就吧的在]", "", rest)
+        rest = re.sub(FILLER_CHARS, "", rest)
         for city in known_cities():
             rest = rest.replace(city, "")
+        rest = re.sub(GENERIC_WORDS, "", rest)
         if len(rest) < 2:
-            return False
+            return None
         context = normalize_text(" ".join([entry.title, entry.searchable_text()])).lower()
         if any(rest[i : i + 2] in context for i in range(len(rest) - 1)):
-            return False
+            return None
         found = self.index.search(rest, limit=1).best
         # The leftover words must name that other entry's subject, as its title says it.
         title = normalize_text(found.entry.title).lower() if found else ""
-        return (
+        tokens = [t for t in self.index.tokenize(rest) if not t.startswith("#") and len(t) >= 2]
+        other = (
             found is not None
-            and any(rest[i : i + 2] in title for i in range(len(rest) - 1))
+            and any(token in title for token in tokens)
             and found.entry.id != entry.id
             and not (entry.service and found.entry.service == entry.service)
             and found.score >= 2 * self.index.min_score
         )
+        return found.entry if found is not None and other else None
 
     def _in_topic(self, term: str, topic: Topic) -> bool:
         entry = self.entries.get(topic.entry or "")
@@ -285,6 +300,9 @@ class Resolver:
         keep = replace(topic, entry=entry.id)
         if section in available_sections(entry):
             return Answer(render_section(entry, section), "section", keep, entry.id)
+        said = section_sentences(entry, section, strict=True)
+        if said is not None:
+            return Answer(said, "section", keep, entry.id)
         query = f"{text} {SECTION_TERMS.get(section, '')} {entry.service or entry.title}"
         result = self.index.search(query, city=city, limit=8)
         siblings = self._siblings(entry)
@@ -627,8 +645,8 @@ def _bare_section(text: str) -> bool:
     for _, words in SECTION_CUES:
         for word in words:
             rest = rest.replace(word, "")
-    rest = re.sub(r"[\s,.!?;:、,。!?;:]+", "", rest)
-    return len(_HOW_WORDS.sub("", rest)) <= 3
+    rest = _HOW_WORDS.sub("", re.sub(r"[\W_]+", "", rest))
+    return len(re.sub(FILLER_CHARS, "", rest)) <= 1
 
 
 def _is_legal_question(entry: Entry) -> bool:
