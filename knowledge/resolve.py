@@ -171,11 +171,14 @@ class Resolver:
         topic: Optional[Topic] = None,
     ) -> Answer:
         cues = read_cues(text)
-        other = self.other_subject(topic, text) if topic and cues.section else None
-        if other is not None and cues.section:
-            # "检察院的电话是多少" after a legal-aid answer: the procuratorate's numbers.
+        other = self.other_subject(topic, text) if topic else None
+        if other is not None:
+            # "检察院的电话是多少" after a legal-aid answer: the procuratorate's numbers;
+            # "不去变更会咋样" after the licence answer: the entry on changes.
             moved = Topic("entry", other.id, other.service, city, text)
-            return self._section(other, cues.section, text, moved, city)
+            if cues.section:
+                return self._section(other, cues.section, text, moved, city)
+            return self._entry_answer(other, (), city, query=text)
         if topic and self.follows(topic, cues, intent, text):
             answer = self.in_topic(topic, text, cues, city, intent)
             if answer is not None:
@@ -483,7 +486,8 @@ class Resolver:
         best, rest = result.hits[0], result.hits[1:]
         if best.score < self.index.min_score:
             return Answer(render_choices([h.entry for h in result.hits]), "menu")
-        named = _names_entry(text, best.entry) and not (rest and _names_entry(text, rest[0].entry))
+        runner_up = _likeness(text, rest[0].entry) if rest else 0.0
+        named = _names_entry(text, best.entry) and _likeness(text, best.entry) > runner_up + 0.1
         close = rest and self._genuinely_close(best, rest[0], intent)
         if not result.confident and close and not named:
             return Answer(render_choices([h.entry for h in result.hits]), "menu")
@@ -608,6 +612,17 @@ def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
 def _bigrams(text: str) -> FrozenSet[str]:
     bare = re.sub(r"[\W_]+", "", normalize_text(text).lower())
     return frozenset(bare[i : i + 2] for i in range(len(bare) - 1))
+
+
+def _likeness(text: str, entry: Entry) -> float:
+    """The largest share of character pairs the question has with the title or a sample."""
+    asked = _bigrams(text)
+    shares = [
+        len(asked & known) / len(asked | known)
+        for known in map(_bigrams, (entry.title, *entry.questions))
+        if asked and known
+    ]
+    return max(shares, default=0.0)
 
 
 def _names_entry(text: str, entry: Entry) -> bool:
