@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Dict, Tuple
+from typing import Dict
 
-GUIDANCE_INTENTS: Tuple[str, ...] = (
-    "residence_permit",
-    "yijianshi",
-    "driver_license",
-    "business_registration",
-    "social_security",
-    "enterprise_policy",
-    "service_hall_info",
-    "hotline_info",
+from knowledge.intent_groups import (
+    DIALOGUE_INTENTS,
+    GUIDANCE_INTENTS,
+    LEGAL_INTENTS,
+    TRANSACTION_INTENTS,
 )
-LEGAL_INTENTS: Tuple[str, ...] = (
-    "legal_checkup",
-    "legal_aid",
-    "lenient_enforcement",
-    "credit_repair",
-    "legal_question",
-    "business_complaint",
-)
-TRANSACTION_INTENTS: Tuple[str, ...] = (
-    "appointment_book",
-    "appointment_query",
-    "appointment_cancel",
-    "case_status",
-)
-DIALOGUE_INTENTS: Tuple[str, ...] = (
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "human_handoff",
-    "inform",
-    "out_of_scope",
-)
+
 ALL_INTENTS = DIALOGUE_INTENTS + GUIDANCE_INTENTS + LEGAL_INTENTS + TRANSACTION_INTENTS
 
 INTENT_LABELS: Dict[str, str] = {

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence
 
 from bot.nlu.text import normalize_text
-from knowledge import law_search
+from knowledge import intent_groups, law_search
 from knowledge.answer import (
     LEGAL_INTENTS,
     NOT_FOUND,
@@ -43,23 +43,10 @@ from knowledge.schema import SECTION_LABELS, Entry, Kind
 from knowledge.search import Hit, KnowledgeIndex, Result, default_index
 
 LEGAL_QUESTION = "legal_question"
-GUIDANCE_INTENTS = frozenset(
-    [
-        "residence_permit",
-        "yijianshi",
-        "driver_license",
-        "business_registration",
-        "social_security",
-        "enterprise_policy",
-        "service_hall_info",
-        "hotline_info",
-        "legal_checkup",
-        "legal_aid",
-        "lenient_enforcement",
-        "credit_repair",
-        "business_complaint",
-    ]
-)
+# Intents naming a service or a legal service: their guide answers unless it misses a legal point.
+GUIDANCE_INTENTS = frozenset(intent_groups.GUIDANCE_INTENTS + intent_groups.LEGAL_INTENTS) - {
+    LEGAL_QUESTION
+}
 # Intents NLU gives to messages it did not place as a topic; their words decide.
 UNPLACED_INTENTS = frozenset(
     ["nlu_fallback", "out_of_scope", "inform", "goodbye", "thank", "affirm", "deny", "greet"]
