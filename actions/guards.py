@@ -12,11 +12,10 @@ import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import current_topic, remember, send
-from knowledge.resolve import default_resolver
+from actions.knowledge import answer_unplaced
 
 _APPOINTMENT = r"预约|约的|约了|约好|约在|约过|挂的号|AP[0-9A-Z]{8}"
 TRANSACTION_WORDS: Dict[str, re.Pattern[str]] = {
@@ -44,9 +43,4 @@ class ActionCheckTransaction(Action):
         words = TRANSACTION_WORDS.get(intent)
         if words is None or text.startswith("/") or words.search(text):
             return []
-        topic = current_topic(tracker)
-        answer = default_resolver().respond(text, intent="nlu_fallback", topic=topic)
-        if not answer.placed:
-            return []
-        send(dispatcher, answer.reply, answer.entry)
-        return [*remember(answer, topic), FollowupAction("action_listen")]
+        return answer_unplaced(dispatcher, tracker, text) or []

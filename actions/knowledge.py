@@ -219,13 +219,25 @@ class ActionDefaultFallback(Action):
     ) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
         if text and not text.startswith("/"):
-            topic = current_topic(tracker)
-            city = _entity(tracker, "city") or tracker.get_slot("city")
-            answer = default_resolver().respond(text, intent="nlu_fallback", city=city, topic=topic)
-            if answer.placed:
-                send(dispatcher, answer.reply, answer.entry)
-                # Nothing else is to follow this answer: without the explicit listen, no rule
-                # would match the turn and the fallback would be predicted again.
-                return [*remember(answer, topic), FollowupAction("action_listen")]
+            answered = answer_unplaced(dispatcher, tracker, text)
+            if answered is not None:
+                return answered
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
+
+
+def answer_unplaced(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> Optional[List[EventType]]:
+    """Answer a message NLU could not place from the knowledge base, within the topic.
+
+    None when nothing fits. The events end the turn: without the explicit listen, no rule would
+    match it and a fallback would be predicted again.
+    """
+    topic = current_topic(tracker)
+    city = _entity(tracker, "city") or tracker.get_slot("city")
+    answer = default_resolver().respond(text, intent="nlu_fallback", city=city, topic=topic)
+    if not answer.placed:
+        return None
+    send(dispatcher, answer.reply, answer.entry)
+    return [*remember(answer, topic), FollowupAction("action_listen")]

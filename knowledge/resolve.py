@@ -186,7 +186,7 @@ class Resolver:
             return False
         if topic.kind == "case":
             return cues.case_push
-        if self._names_other_subject(topic, text):
+        if self.other_subject(topic, text) is not None:
             return False
         unplaced = intent == "nlu_fallback"
         if cues.follows_up or (cues.short and not cues.terms) or unplaced:
@@ -198,9 +198,8 @@ class Resolver:
         own = law_search.question_concepts(text) - GENERIC_CONCEPTS
         return legal_topic and not cues.terms and not own
 
-    def _names_other_subject(self, topic: Topic, text: str) -> bool:
-        return self.other_subject(topic, text) is not None
-
+    # Asked by respond() and again by follows() for the same message: searched once.
+    @lru_cache(maxsize=256)  # noqa: B019 - one process-wide resolver, never released
     def other_subject(self, topic: Topic, text: str) -> Optional[Entry]:
         """Besides the cue, the words name something the topic does not know ("检察院的电话
         是多少" after a legal-aid answer), and the knowledge base does."""
