@@ -1,14 +1,19 @@
 # 办事助手 — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# Two environments (scripts/install.sh): the application one (.venv, Python 3.12+) runs
+# everything but Rasa; the Rasa one (.venv-rasa, Python 3.10) trains, serves and evaluates.
 VENV := .venv
 PY := $(VENV)/bin/python
+RASA_VENV := .venv-rasa
+RASA_PY := $(RASA_VENV)/bin/python
+export RASA_VENV := $(CURDIR)/$(RASA_VENV)
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-CODE := $(foreach d,bot connectors actions knowledge,$(if $(wildcard $(d)/*.py),$(d)))
+CODE := $(foreach d,core bot connectors actions knowledge,$(if $(wildcard $(d)/*.py),$(d)))
 
 .PHONY: help install lock vocab train run shell test lint typecheck pytest data-validate \
         nlu-report knowledge-check bench clean data-check run-cluster
@@ -22,21 +27,25 @@ help:
 
 install: $(VENV)/.installed
 
-# The venv is rebuilt only when the lock changes (scripts/install.sh caches it by hash).
-$(VENV)/.installed: requirements.lock scripts/install.sh
+# The venvs are rebuilt only when a lock changes (scripts/install.sh caches them by hash).
+$(VENV)/.installed: requirements-app.lock requirements-rasa.lock scripts/install.sh
 	@bash scripts/install.sh
 	@touch $@
 
-lock: install
-	$(PY) -m pip install -q -r requirements.in
-	$(PY) -m pip freeze --all | grep -v '^pip==' > requirements.lock
+# Re-resolve both inputs into hashed locks, each for its Python version.
+lock:
+	@uv=$$(scripts/uv.sh) && \
+	$$uv pip compile --quiet --generate-hashes --python-version 3.12 \
+	  --python-platform x86_64-manylinux_2_28 requirements-app.in -o requirements-app.lock && \
+	$$uv pip compile --quiet --generate-hashes --python-version 3.10 \
+	  --python-platform x86_64-manylinux_2_28 requirements-rasa.in -o requirements-rasa.lock
 
 vocab: install
 	$(PY) -m knowledge.vocab
 
 train: install
 	@$(PY) -m knowledge.vocab --check
-	@$(PY) -m bot.model train
+	@$(RASA_PY) -m bot.model train
 
 run: install train
 	@$(PY) -m bot.run
@@ -51,7 +60,7 @@ shell: install train
 
 data-validate: install
 	@mkdir -p var
-	$(VENV)/bin/rasa data validate --max-history 5 >var/validate.log 2>&1 \
+	$(RASA_VENV)/bin/rasa data validate --max-history 5 >var/validate.log 2>&1 \
 	  || (tail -40 var/validate.log; exit 1)
 	@echo "rasa data validate: ok"
 
@@ -65,13 +74,15 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy $(CODE)
 
-# pytest exits 5 when it collects nothing; that must fail too, so it is not special-cased.
+# Each environment collects its own part of tests/ (tests/conftest.py). pytest exits 5 when it
+# collects nothing; that must fail too, so it is not special-cased.
 pytest: install train
+	$(RASA_PY) -m pytest
 	$(PY) -m pytest
 
 nlu-report: install train
-	$(PY) -m bot.nlu.evaluate --report reports/nlu
-	$(PY) -m bot.review.nlu_report --report reports/nlu --folds $(or $(FOLDS),3)
+	$(RASA_PY) -m bot.nlu.evaluate --report reports/nlu
+	$(RASA_PY) -m bot.review.nlu_report --report reports/nlu --folds $(or $(FOLDS),3)
 
 # rasa data validate, then our checks (conflicts, example counts, dictionary, vocabulary).
 data-check: data-validate
@@ -80,18 +91,19 @@ data-check: data-validate
 test: install
 	@mkdir -p var
 	@$(PY) -m knowledge.vocab --check
-	@$(PY) -m bot.model train
+	@$(RASA_PY) -m bot.model train
 	@$(MAKE) --no-print-directory data-validate
 	@$(MAKE) --no-print-directory knowledge-check
 	@bash scripts/install-chromium.sh
+	$(RASA_PY) -m pytest
 	$(PY) -m pytest
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory typecheck
 	@echo "make test: all checks passed"
 
 bench: install train
-	$(PY) -m bench.nlu_compare
-	$(PY) -m bench.parse_latency
+	$(RASA_PY) -m bench.nlu_compare
+	$(RASA_PY) -m bench.parse_latency
 	$(PY) -m bench.knowledge_latency
 	$(PY) -m bench.booking_latency
 	$(PY) -m bench.agent_assist_latency

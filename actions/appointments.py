@@ -30,8 +30,8 @@ from actions.slots import (
     slot_buttons,
     window_from,
 )
-from bot.nlu.timeparse import now_local
-from bot.service_api.privacy import mask_id_number, mask_name, mask_phone
+from core.clock import now_cn
+from core.masking import mask_id_number, mask_name, mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class ValidateAppointmentForm(PersonChecks, OrderedFormValidation):
         if window is None:
             dispatcher.utter_message(text="没听明白是哪天几点,请说得具体些,比如“下周三上午”。")
             return {"appointment_time": None, "appointment_window": None}
-        if window.end <= now_local():
+        if window.end <= now_cn():
             dispatcher.utter_message(
                 text=f"{describe_window(window)}已经过去了,请换一个以后的时间。"
             )
@@ -201,7 +201,7 @@ class ActionAskAppointmentTime(Action):
         text = "您想约哪天什么时间?可以直接说,比如“下周三上午”“11月28日下午3点”。"
         try:
             free = await next_free(
-                tracker.get_slot("hall_id"), tracker.get_slot("service_item"), now_local()
+                tracker.get_slot("hall_id"), tracker.get_slot("service_item"), now_cn()
             )
         except (ServiceError, ServiceUnavailable) as error:
             logger.warning("slots_unavailable", extra={"error": type(error).__name__})

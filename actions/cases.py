@@ -14,8 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions import service_client
 from actions.forms import OrderedFormValidation, Slots, service_problem
 from actions.service_client import ServiceError, ServiceUnavailable
-from bot.nlu.timeparse import TZ
-from bot.service_api.case_numbers import check_case_number
+from core.clock import CN_TZ
+from core.formats import check_case_number
 from knowledge.followup import Topic
 
 
@@ -39,7 +39,7 @@ def timeline(case: Dict[str, Any]) -> str:
     """The case's history as lines people read top to bottom, oldest first."""
     lines = []
     for event in case.get("history") or []:
-        moment = datetime.fromisoformat(event["time"]).astimezone(TZ)
+        moment = datetime.fromisoformat(event["time"]).astimezone(CN_TZ)
         note = f":{event['note']}" if event.get("note") else ""
         lines.append(f"· {moment:%Y-%m-%d %H:%M} {event['status']}{note}")
     return "\n".join(lines)

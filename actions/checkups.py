@@ -15,8 +15,8 @@ from rasa_sdk.types import DomainDict
 from actions import service_client
 from actions.forms import OrderedFormValidation, PersonChecks, Slots, checked_slot
 from actions.service_client import ServiceError, ServiceUnavailable
-from actions.validation import check_enterprise_name, check_person_name, check_uscc
-from bot.service_api.privacy import mask_name, mask_phone
+from core.masking import mask_name, mask_phone
+from core.validation import check_enterprise_name, check_person_name, check_uscc
 
 logger = logging.getLogger(__name__)
 

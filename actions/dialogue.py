@@ -8,9 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.labels import DIALOGUE_INTENTS, INTENT_LABELS
-from bot.nlu.text import has_content
+from core.text import has_content
 from knowledge.answer import entry_button
+from knowledge.labels import DIALOGUE_INTENTS, INTENT_LABELS
 from knowledge.search import default_index
 
 # Intents worth offering as a guess: offering "打招呼" or "确认" as a topic helps nobody.

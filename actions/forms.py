@@ -20,7 +20,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.service_client import ServiceError, ServiceUnavailable
-from actions.validation import Checked, check_id_number, check_person_name, check_phone
+from core.validation import Checked, check_id_number, check_person_name, check_phone
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.labels import intent_label
 from knowledge.answer import Reply, render_entry, render_section
 from knowledge.followup import Topic, read_cues, without_clearing
+from knowledge.labels import intent_label
 from knowledge.law_search import question_concepts
 from knowledge.resolve import Answer, default_resolver
 from knowledge.schema import SECTION_LABELS

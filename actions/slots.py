@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 
 from actions import service_client
 from actions.forms import intent_payload
-from bot.nlu.timeparse import TZ, now_local
+from core.clock import CN_TZ, now_cn
 
 WEEKDAYS = "一二三四五六日"
 # Shorter than this, a time is a moment ("下午3点"), not a span to choose from ("下午").
@@ -63,12 +63,12 @@ class Choice:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
+    return moment if moment.tzinfo else moment.replace(tzinfo=CN_TZ)
 
 
 def describe(moment: datetime) -> str:
     """11月25日(周三) 09:00 — how people say a time back to check it."""
-    local = moment.astimezone(TZ)
+    local = moment.astimezone(CN_TZ)
     return f"{local.month}月{local.day}日(周{WEEKDAYS[local.weekday()]}) {local:%H:%M}"
 
 
@@ -76,7 +76,7 @@ def describe_window(window: Window) -> str:
     """A moment with its time, a span ("下周三上午") by its day."""
     if window.exact:
         return describe(window.start)
-    local = window.start.astimezone(TZ)
+    local = window.start.astimezone(CN_TZ)
     return f"{local.month}月{local.day}日(周{WEEKDAYS[local.weekday()]})"
 
 
@@ -128,15 +128,15 @@ def _free(days: List[Dict[str, Any]]) -> List[Slot]:
 
 async def next_free(hall_id: str, service: str, after: datetime, count: int = 4) -> List[Slot]:
     """The first `count` free slots from `after` on, over the next two weeks."""
-    today = now_local().date()
-    first = max(after.astimezone(TZ).date(), today)
+    today = now_cn().date()
+    first = max(after.astimezone(CN_TZ).date(), today)
     days = await fetch_slots(hall_id, service, first, first + timedelta(days=13))
     return [slot for slot in _free(days) if slot.start >= after][:count]
 
 
 async def choose(hall_id: str, service: str, window: Window) -> Choice:
     """The slot that fits the window best, or a reason and nearby free slots."""
-    now = now_local()
+    now = now_cn()
     if window.end <= now:
         return Choice(None, f"{describe_window(window)}已经过去了,请换一个以后的时间。")
     start = max(window.start, now)

@@ -26,9 +26,10 @@ import uvicorn
 from bench.common import free_port, percentiles
 from bot.gateway import create_app
 from bot.model import train
-from bot.nlu.evaluate import load_examples
+from bot.review.nludata import load_examples, plain_text
 from bot.run import action_server, rasa_server, start, stop_all
 from bot.settings import Settings
+from core.paths import PROJECT_ROOT
 
 SECRET = "bench-secret"
 WECHAT_TOKEN = "bench-token"
@@ -114,7 +115,10 @@ def main() -> None:
     try:
         while not server.started:
             time.sleep(0.05)
-        texts = [e.text for e in load_examples() if e.intent not in ("greet", "goodbye", "thank")]
+        held_out = load_examples(PROJECT_ROOT / "tests" / "nlu")
+        texts = [
+            plain_text(e.text) for e in held_out if e.intent not in ("greet", "goodbye", "thank")
+        ]
         with httpx.Client(base_url=settings.gateway_url, timeout=30) as client:
             agent_assist(client, texts, 2)  # warm-up
             assist = agent_assist(client, texts, args.calls)

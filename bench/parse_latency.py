@@ -1,6 +1,6 @@
 """Model load time and `/model/parse` latency of a running Rasa server, over the held-out texts.
 
-python -m bench.parse_latency [--rounds 2]
+.venv-rasa/bin/python -m bench.parse_latency [--rounds 2]   (the Rasa environment)
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import httpx
 from bench.common import free_port, percentiles
 from bot.model import train
 from bot.nlu.evaluate import load_examples
-from bot.run import rasa_server, start, stop_all
-from bot.settings import Settings
+from tests.assistant import start_rasa
 
 
 def main() -> None:
@@ -24,14 +23,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     model = train()
-    settings = Settings(var_dir=Path(tempfile.mkdtemp()), rasa_port=free_port())
     began = time.perf_counter()
-    processes = start(settings, [rasa_server(settings, model)])
+    rasa = start_rasa(model, Path(tempfile.mkdtemp()), free_port())
     load_seconds = time.perf_counter() - began
     try:
         texts = [example.text for example in load_examples()]
-        url = f"{settings.rasa_url}/model/parse"
-        params = {"token": settings.resolved_rasa_token()}
+        url = f"{rasa.rasa_url}/model/parse"
+        params = {"token": rasa.token}
         samples = []
         with httpx.Client(timeout=30) as client:
             client.post(url, params=params, json={"text": "你好"})  # warm-up
@@ -41,7 +39,7 @@ def main() -> None:
                     client.post(url, params=params, json={"text": text}).raise_for_status()
                     samples.append((time.perf_counter() - t0) * 1000)
     finally:
-        stop_all(processes)
+        rasa.stop()
     print(f"model: {model.name} ({model.stat().st_size / 1e6:.1f} MB)")
     print(f"Rasa server start until the model answers: {load_seconds:.1f} s")
     print(f"/model/parse latency over {len(samples)} requests (ms): {percentiles(samples)}")

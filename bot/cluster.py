@@ -119,7 +119,7 @@ def replica_settings(base: Settings, index: int, rasa_port: int, action_port: in
     """Settings of replica `index`: its ports, and a var dir for its endpoints file and log."""
     var_dir = base.var_dir / "cluster" / f"replica{index}"
     var_dir.mkdir(parents=True, exist_ok=True)
-    return base.copy(
+    return base.model_copy(
         update={"rasa_port": rasa_port, "action_port": action_port, "var_dir": var_dir}
     )
 
@@ -173,7 +173,7 @@ def start_cluster(
         own = OwnRedis(free_port())
         own.start()
         redis_url = own.url
-    base = settings.copy(
+    base = settings.model_copy(
         update={
             "redis_url": redis_url,
             # Resolved once, so every replica shares the same token and key.

@@ -16,10 +16,28 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, List
 
-from bot.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 
 MODELS_DIR = PROJECT_ROOT / "models"
-INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu", "requirements.lock")
+# What the trained model depends on: the data, the NLU components with the core modules they
+# import, and the Rasa environment's libraries.
+INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "bot/nlu",
+    "core/text.py",
+    "core/patterns.py",
+    "core/formats.py",
+    "core/clock.py",
+    "requirements-rasa.lock",
+)
+
+
+def rasa_bin(name: str = "python") -> Path:
+    """A program of the Rasa environment: RASA_VENV, else the project's .venv-rasa."""
+    venv = os.environ.get("RASA_VENV") or str(PROJECT_ROOT / ".venv-rasa")
+    return Path(venv) / "bin" / name
 
 
 def cache_dir() -> Path:
@@ -81,7 +99,7 @@ def _train_into(target: Path, config: str, nlu_only: bool) -> None:
         return
     with tempfile.TemporaryDirectory(dir=MODELS_DIR, prefix=".training-") as out:
         command = [
-            sys.executable,
+            str(rasa_bin()),
             "-m",
             "rasa",
             "train",

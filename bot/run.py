@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import yaml
 
-from bot.model import train
+from bot.model import rasa_bin, train
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
 BIN = Path(sys.executable).parent
@@ -69,6 +69,19 @@ def write_endpoints(settings: Settings) -> Path:
     return path
 
 
+def write_credentials(settings: Settings) -> Path:
+    """Rasa's input channels: the gateway's always; the REST channel only in development
+    (`make shell`, tests, trying the assistant with curl)."""
+    channels: Dict[str, object] = yaml.safe_load(
+        (PROJECT_ROOT / "credentials.yml").read_text(encoding="utf-8")
+    )
+    if settings.development:
+        channels["rest"] = None
+    path = settings.var_dir / "credentials.yml"
+    path.write_text(yaml.safe_dump(channels, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def action_server(settings: Settings) -> Service:
     port = str(settings.action_port)
     return Service(
@@ -86,14 +99,17 @@ def action_server(settings: Settings) -> Service:
 
 def rasa_server(settings: Settings, model: Path) -> Service:
     token = settings.resolved_rasa_token()
+    # bot.rasa_server is `rasa run` that serves only this project's models (Rasa environment).
     command = [
-        str(BIN / "rasa"),
+        str(rasa_bin("python")),
+        "-m",
+        "bot.rasa_server",
         "run",
         "--enable-api",
         # "=" form: a generated token may begin with "-", which argparse would take for an option.
         f"--auth-token={token}",
         "-i",
-        settings.host,
+        settings.rasa_host,
         "-p",
         str(settings.rasa_port),
         "-m",
@@ -101,7 +117,7 @@ def rasa_server(settings: Settings, model: Path) -> Service:
         "--endpoints",
         str(write_endpoints(settings)),
         "--credentials",
-        "credentials.yml",
+        str(write_credentials(settings)),
         "--log-file",
         str(settings.var_dir / "rasa.log"),
     ]
@@ -141,6 +157,7 @@ def gateway(settings: Settings) -> Service:
             "PYTHONPATH": str(PROJECT_ROOT),
             "HOST": settings.host,
             "GATEWAY_PORT": str(settings.gateway_port),
+            "RASA_HOST": settings.rasa_host,
             "RASA_PORT": str(settings.rasa_port),
             "ACTION_PORT": str(settings.action_port),
             "RASA_TOKEN": settings.resolved_rasa_token(),
@@ -236,9 +253,13 @@ def main() -> int:
     token_hint = "RASA_TOKEN" if settings.rasa_token else "var/rasa_token"
     print(
         "\n办事助手 is running:\n"
-        f"  chat in the terminal:   make shell\n"
-        f"  REST channel:           POST {settings.rasa_url}/webhooks/rest/webhook\n"
-        f"  Rasa HTTP API:          {settings.rasa_url} (token in {token_hint})\n"
+        "  chat in the terminal:   make shell\n"
+        + (
+            f"  REST channel:           POST {settings.rasa_url}/webhooks/rest/webhook\n"
+            if settings.development
+            else ""
+        )
+        + f"  Rasa HTTP API:          {settings.rasa_url} (token in {token_hint})\n"
         f"  action server:          {settings.action_url.removesuffix('/webhook')}/health\n"
         f"  service API:            {settings.service_api_url}/docs (key in var/service_api_key)\n"
         f"  web chat:               {settings.gateway_url}/\n"

@@ -1,4 +1,4 @@
-"""Configuration read once from the environment (pydantic v1: Rasa 3.6 pins pydantic<1.10.10)."""
+"""Configuration read once from the environment into one pydantic-settings object."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import List
 
-from pydantic import BaseSettings, Field
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from core.paths import PROJECT_ROOT
 
 
 def _runtime_secret(name: str) -> str:
@@ -30,6 +31,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     var_dir: Path = PROJECT_ROOT / "var"
 
+    environment: str = Field(
+        default="development",
+        description="development | production; the Rasa REST channel exists only in development",
+    )
+
+    rasa_host: str = Field(
+        default="127.0.0.1",
+        description="interface Rasa listens on: loopback, or the cluster network in Kubernetes",
+    )
     rasa_port: int = 5005
     rasa_token: str = ""
     action_port: int = 5055
@@ -54,7 +64,7 @@ class Settings(BaseSettings):
     gateway_port: int = 8000
     rasa_replicas: str = Field(
         default="",
-        env=["RASA_URLS", "RASA_REPLICAS"],
+        validation_alias=AliasChoices("RASA_URLS", "RASA_REPLICAS", "rasa_replicas"),
         description="comma-separated Rasa base URLs; empty means RASA_PORT on HOST",
     )
     gateway_rasa_timeout: float = Field(
@@ -108,12 +118,16 @@ class Settings(BaseSettings):
     review_nlu_dir: Path = PROJECT_ROOT / "data" / "nlu"
     review_knowledge_dir: Path = PROJECT_ROOT / "knowledge" / "content"
 
-    class Config:
-        env_file = None
+    # Keyword arguments (tests, the cluster runner) use the field names.
+    model_config = SettingsConfigDict(env_file=None, populate_by_name=True)
+
+    @property
+    def development(self) -> bool:
+        return self.environment == "development"
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return f"http://{self.rasa_host}:{self.rasa_port}"
 
     @property
     def action_url(self) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bot.model import train
-from bot.run import BIN, action_server, start, stop_all, write_endpoints
+from bot.model import rasa_bin, train
+from bot.run import action_server, start, stop_all, write_endpoints
 from bot.settings import PROJECT_ROOT, get_settings
 
 
@@ -16,7 +16,7 @@ def main() -> int:
     processes = start(settings, [action_server(settings)])
     try:
         command = [
-            str(BIN / "rasa"),
+            str(rasa_bin("rasa")),
             "shell",
             "-m",
             str(model),

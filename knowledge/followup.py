@@ -15,7 +15,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 import yaml
 
-from bot.nlu.text import normalize_text
+from core.text import normalize_text
 from knowledge.store import KNOWLEDGE_DIR, load_services
 
 # Checked in this order: "网上能办吗" asks about online channels before conditions ("能办吗"),

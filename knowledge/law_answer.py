@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, List, Sequence, Tuple
 
-from bot.nlu.text import normalize_text
+from core.text import normalize_text
 from knowledge.answer import LEGAL_DISCLAIMER
 from knowledge.law_search import ArticleResult
 from knowledge.lawtext import Article

@@ -145,7 +145,7 @@ class ArticleIndex:
         for name, rows in self._scope.items():
             if name not in concepts:
                 scores[rows] *= OUT_OF_SCOPE
-        top = float(scores.max()) if len(scores) else 0.0
+        top = float(np.max(scores)) if len(scores) else 0.0
         if top <= 0:
             return ArticleResult((), concepts, False)
         columns = [self._column[name] for name in concepts]

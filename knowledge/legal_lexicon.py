@@ -11,7 +11,7 @@ from typing import Dict, FrozenSet, List, Pattern, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.text import normalize_text
+from core.text import normalize_text
 
 CONCEPTS_FILE = Path(__file__).resolve().parent / "legal_concepts.yml"
 # "*" joins two parts of one clause: "扣他工资" in a question, "劳动者…解除劳动合同" in a law.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence
 
-from bot.nlu.text import normalize_text
+from core.text import normalize_text
 from knowledge import intent_groups, law_search
 from knowledge.answer import (
     LEGAL_INTENTS,

@@ -1,4 +1,4 @@
-"""Schema of a knowledge entry (pydantic v1 API, as Rasa 3.6 pins pydantic < 1.10.10)."""
+"""Schema of a knowledge entry (pydantic 2)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from datetime import date
 from enum import Enum
 from typing import Dict, List, Optional
 
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.formats import MOBILE
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 SEED_FILE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
 # Public numbers docs/facts.md allows; anything else that looks like a phone number is refused.
 PUBLIC_NUMBERS = {"12345", "12348", "12309", "12368", "12315", "12333", "12123", "110", "12319"}
-PHONE_LIKE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
+PHONE_LIKE = re.compile(r"(?<![0-9])(?:" + MOBILE + r"|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
 MAX_ANSWER_CHARS = 300
 
 
@@ -25,16 +27,21 @@ class Kind(str, Enum):
 
 
 class Material(BaseModel):
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
     name: str
     required: bool = True
     note: str = ""
 
 
 class Contact(BaseModel):
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
     name: str
     number: str
 
-    @validator("number")
+    @field_validator("number")
+    @classmethod
     def _public_number(cls, value: str) -> str:
         if value not in PUBLIC_NUMBERS:
             raise ValueError(f"{value} is not a public number allowed by docs/facts.md")
@@ -51,11 +58,12 @@ class Sections(BaseModel):
     online: List[str] = []
     contacts: List[Contact] = []
 
-    class Config:
-        extra = "forbid"
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 
 class LegalBasis(BaseModel):
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
     law: str
     article: str = ""
 
@@ -69,42 +77,45 @@ class Entry(BaseModel):
     id: str
     title: str
     kind: Kind
-    intents: List[str] = Field(..., min_items=1)
+    intents: List[str] = Field(..., min_length=1)
     service: Optional[str] = None
     aliases: List[str] = []
     region: str = "辽宁"
     answer: str
     sections: Sections = Sections()
     legal_basis: List[LegalBasis] = []
-    source: List[str] = Field(..., min_items=1)
+    source: List[str] = Field(..., min_length=1)
     source_date: Optional[date] = None
     department: str
     last_reviewed: date
     verified: bool = False
     # The entry that answers "<service>怎么办" as a whole; follow-ups then find its sections.
     overview: bool = False
-    questions: List[str] = Field(..., min_items=3)
+    questions: List[str] = Field(..., min_length=3)
 
-    class Config:
-        extra = "forbid"
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
-    @validator("id")
+    @field_validator("id")
+    @classmethod
     def _id_format(cls, value: str) -> str:
         if not ID_PATTERN.match(value):
             raise ValueError("id must look like topic.slug (lowercase ascii)")
         return value
 
-    @validator("answer")
+    @field_validator("answer")
+    @classmethod
     def _answer_short(cls, value: str) -> str:
         if len(value) > MAX_ANSWER_CHARS:
             raise ValueError(f"answer has {len(value)} characters, at most {MAX_ANSWER_CHARS}")
         return value
 
-    @validator("source", each_item=True)
-    def _source_named(cls, value: str) -> str:
-        if not (SEED_FILE.match(value) or ("《" in value and "》" in value)):
-            raise ValueError(f"source {value!r} is neither a seed file name nor a named law")
-        return value
+    @field_validator("source")
+    @classmethod
+    def _sources_named(cls, values: List[str]) -> List[str]:
+        for value in values:
+            if not (SEED_FILE.match(value) or ("《" in value and "》" in value)):
+                raise ValueError(f"source {value!r} is neither a seed file name nor a named law")
+        return values
 
     def searchable_text(self) -> str:
         """Everything retrieval should see, sample questions included."""
@@ -131,10 +142,9 @@ class Entry(BaseModel):
 
 class TopicFile(BaseModel):
     topic: str
-    entries: List[Entry] = Field(..., min_items=1)
+    entries: List[Entry] = Field(..., min_length=1)
 
-    class Config:
-        extra = "forbid"
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 
 SECTION_LABELS: Dict[str, str] = {

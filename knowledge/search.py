@@ -14,7 +14,7 @@ import jieba
 import yaml
 from rank_bm25 import BM25Okapi
 
-from bot.nlu.text import normalize_text
+from core.text import normalize_text
 from knowledge.schema import Entry
 from knowledge.store import KNOWLEDGE_DIR, default_entries, load_services
 

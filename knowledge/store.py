@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Dict, Iterable, List, Optional
 
 import yaml
 from pydantic import ValidationError
 
+from core.intents import intents
 from knowledge.schema import PHONE_LIKE, Entry
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 CONTENT_DIR = KNOWLEDGE_DIR / "content"
-INTENTS_FILE = KNOWLEDGE_DIR.parent / "docs" / "intents.md"
 
 
 class KnowledgeError(ValueError):
@@ -53,20 +53,6 @@ def load_services() -> List[Service]:
     ]
 
 
-def known_intents() -> Set[str]:
-    """Intent names: the first column of the tables headed `intent` in docs/intents.md."""
-    names, in_table = set(), False
-    for line in INTENTS_FILE.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) < 3:
-            in_table = False
-        elif cells[1] == "intent":
-            in_table = True
-        elif in_table and not set(cells[1]) <= {"-", ":"}:
-            names.add(cells[1])
-    return names
-
-
 def _load_file(path: Path, problems: List[str]) -> List[Entry]:
     name = path.name
     try:
@@ -81,7 +67,7 @@ def _load_file(path: Path, problems: List[str]) -> List[Entry]:
     for index, item in enumerate(raw["entries"]):
         entry_id = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
         try:
-            entries.append(Entry.parse_obj(item))
+            entries.append(Entry.model_validate(item))
         except ValidationError as error:
             for detail in error.errors():
                 field = ".".join(str(p) for p in detail["loc"])
@@ -93,7 +79,7 @@ def _cross_checks(entries: Dict[str, List[Entry]], problems: List[str]) -> None:
     seen_ids: Dict[str, str] = {}
     seen_questions: Dict[str, str] = {}
     services = {s.name for s in load_services()}
-    intents = known_intents()
+    contract = intents()
     for file_name, file_entries in entries.items():
         for entry in file_entries:
             where = f"{file_name}: entry {entry.id}"
@@ -112,7 +98,7 @@ def _cross_checks(entries: Dict[str, List[Entry]], problems: List[str]) -> None:
                     f"{where}: service {entry.service!r} is not in knowledge/services.yml"
                 )
             for intent in entry.intents:
-                if intent not in intents:
+                if intent not in contract:
                     problems.append(f"{where}: intent {intent!r} is not in docs/intents.md")
             for match in PHONE_LIKE.finditer(entry.searchable_text()):
                 problems.append(f"{where}: phone number {match.group()} is not a public number")

@@ -1,32 +1,46 @@
-"""A running assistant (action server + Rasa server) for tests, started once per session."""
+"""A running assistant for tests, started once per session.
+
+In the application environment: service API, action server and Rasa, started by bot.run. In
+the Rasa environment (the NLU tests): the Rasa server alone, which is all /model/parse needs.
+Both are driven over HTTP only.
+"""
 
 from __future__ import annotations
 
+import secrets
 import subprocess
+import sys
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import httpx
 
-from bot.run import action_server, rasa_server, service_api, start, stop_all
-from bot.settings import Settings
+from core.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 @dataclass
 class Assistant:
-    settings: Settings
-    processes: List[subprocess.Popen]
+    rasa_url: str
+    token: str
+    processes: List[subprocess.Popen] = field(default_factory=list)
+    # The application settings, when the whole assistant runs (application environment).
+    app_settings: Optional[Settings] = None
 
     @property
-    def token(self) -> str:
-        return self.settings.resolved_rasa_token()
+    def settings(self) -> Settings:
+        assert self.app_settings is not None, "only Rasa runs in this environment"
+        return self.app_settings
 
     def send(self, text: str, sender: Optional[str] = None) -> List[Dict[str, Any]]:
         """One user message through the REST channel; the bot's replies."""
         response = httpx.post(
-            f"{self.settings.rasa_url}/webhooks/rest/webhook",
+            f"{self.rasa_url}/webhooks/rest/webhook",
             json={"sender": sender or uuid.uuid4().hex, "message": text},
             timeout=60,
         )
@@ -35,7 +49,7 @@ class Assistant:
 
     def parse(self, text: str) -> Dict[str, Any]:
         response = httpx.post(
-            f"{self.settings.rasa_url}/model/parse",
+            f"{self.rasa_url}/model/parse",
             params={"token": self.token},
             json={"text": text},
             timeout=60,
@@ -45,7 +59,7 @@ class Assistant:
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         response = httpx.get(
-            f"{self.settings.rasa_url}/conversations/{sender}/tracker",
+            f"{self.rasa_url}/conversations/{sender}/tracker",
             params={"token": self.token},
             timeout=30,
         )
@@ -53,13 +67,22 @@ class Assistant:
         return response.json()
 
     def stop(self) -> None:
-        stop_all(self.processes)
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def start_assistant(
     model: Path, var_dir: Path, rasa_port: int, action_port: int, api_port: int
 ) -> Assistant:
     """Service API (SQLite under var_dir), action server and Rasa, on the given ports."""
+    from bot.run import action_server, rasa_server, service_api, start
+    from bot.settings import Settings
+
     settings = Settings(
         var_dir=var_dir,
         rasa_port=rasa_port,
@@ -68,7 +91,42 @@ def start_assistant(
     )
     var_dir.mkdir(parents=True, exist_ok=True)
     chosen = [service_api(settings), action_server(settings), rasa_server(settings, model)]
-    return Assistant(settings, start(settings, chosen))
+    processes = start(settings, chosen)
+    return Assistant(settings.rasa_url, settings.resolved_rasa_token(), processes, settings)
+
+
+def start_rasa(model: Path, var_dir: Path, port: int) -> Assistant:
+    """The Rasa server alone with `model`, from the environment running the tests."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
+        "run",
+        "--enable-api",
+        f"--auth-token={token}",
+        "-i",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-m",
+        str(model),
+    ]
+    with open(var_dir / "rasa.out", "ab") as log:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+    running = Assistant(url, token, [process])
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{url}/status", params={"token": token}, timeout=2).status_code == 200:
+                return running
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    running.stop()
+    raise RuntimeError(f"Rasa did not start; see {var_dir / 'rasa.out'}")
 
 
 def texts(messages: List[Dict[str, Any]]) -> str:

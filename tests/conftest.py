@@ -1,16 +1,25 @@
-"""Shared fixtures: the trained model and one running assistant per test session."""
+"""Shared fixtures: the trained model and one running assistant per test session.
+
+The suite spans the two environments: tests/nlu (the NLU components and their evaluation)
+runs in the Rasa environment, everything else in the application environment. Each
+environment collects only its part, so `pytest` means the same in both.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator, List, Optional
 
 import pytest
 
 from bot.model import train
-from tests.assistant import Assistant, start_assistant
+from tests.assistant import Assistant, start_assistant, start_rasa
+
+RASA_ENVIRONMENT = importlib.util.find_spec("rasa") is not None
+NLU_TESTS = Path(__file__).resolve().parent / "nlu"
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
@@ -23,6 +32,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("quality figures")
         for line in FIGURES:
             terminalreporter.write_line(line)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> Optional[bool]:
+    path = collection_path.resolve()
+    nlu_side = path == NLU_TESTS or NLU_TESTS in path.parents
+    if RASA_ENVIRONMENT:
+        return None if nlu_side or path in NLU_TESTS.parents else True
+    return True if nlu_side else None
 
 
 def _free_port() -> int:
@@ -38,8 +55,10 @@ def model_path() -> Path:
 
 @pytest.fixture(scope="session")
 def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    running = start_assistant(
-        model_path, tmp_path_factory.mktemp("assistant"), _free_port(), _free_port(), _free_port()
-    )
+    var_dir = tmp_path_factory.mktemp("assistant")
+    if RASA_ENVIRONMENT:
+        running = start_rasa(model_path, var_dir, _free_port())
+    else:
+        running = start_assistant(model_path, var_dir, _free_port(), _free_port(), _free_port())
     yield running
     running.stop()

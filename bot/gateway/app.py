@@ -10,13 +10,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from bot.access_log import AccessLogMiddleware
-from bot.review.web import router as trainer_router
 from bot.settings import Settings, get_settings
 
 from .errors import install_error_handlers
 from .paths import STATIC_DIR
 from .resources import open_resources
-from .routers import agent, health, hotline, web, wechat
+from .routers import agent, health, hotline, trainer, web, wechat
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +43,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.add_middleware(AccessLogMiddleware, name="gateway")
     for module in (health, web, agent, wechat, hotline):
         app.include_router(module.router)
-    app.include_router(trainer_router)
+    app.include_router(trainer.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -28,9 +28,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.patterns import Match, find_patterns
-from bot.nlu.text import normalize_text
 from bot.nlu.timeparse import extract_times
+from core.patterns import Match, find_patterns
+from core.text import normalize_text
 
 logger = logging.getLogger(__name__)
 

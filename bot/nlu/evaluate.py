@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from bot.nlu.text import normalize_text
-from bot.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
+from core.text import normalize_text
 
 TEST_DATA = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 VOCABULARY_ENTITIES = ("city", "district", "service_item")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any, Dict, List, Optional
-from zoneinfo import ZoneInfo
 
-from bot.nlu.patterns import Match
+from core.clock import CN_TZ, now_cn
+from core.patterns import Match
 
 logger = logging.getLogger(__name__)
 
-TZ = ZoneInfo("Asia/Shanghai")
+# The parser works in Beijing time, the one zone of core.clock.
+TZ = CN_TZ
 _FORMAT = "%Y-%m-%d %H:%M:%S"
 # Words the parser resolves to a span but that name no day a user could book or mean.
 VAGUE = frozenset(
@@ -49,11 +50,6 @@ VAGUE = frozenset(
 )
 
 
-def now_local() -> datetime:
-    """The current time in Asia/Shanghai, whatever the machine's own zone is."""
-    return datetime.now(TZ)
-
-
 def _jionlp() -> Any:
     # JioNLP prints a banner and loads dictionaries on import; import it on first use only.
     import jionlp
@@ -85,7 +81,7 @@ def _to_match(item: Dict[str, Any]) -> Optional[Match]:
 
 def extract_times(text: str, base: Optional[datetime] = None) -> List[Match]:
     """Every time expression in `text`, each with its start as the value and its end in extra."""
-    reference = (base or now_local()).astimezone(TZ).replace(tzinfo=None)
+    reference = (base or now_cn()).astimezone(TZ).replace(tzinfo=None)
     try:
         items = _jionlp().ner.extract_time(text, time_base=reference, with_parsing=True)
     except Exception:  # the parser fails on odd input; a missed time is better than a crash

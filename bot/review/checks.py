@@ -18,8 +18,8 @@ from typing import Dict, List, Set
 
 import yaml
 
-from bot.nlu.text import normalize_text
-from bot.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
+from core.text import normalize_text
 
 from .nludata import NEAR_DUPLICATE, NluExample, bigrams, jaccard, load_examples
 from .taxonomy import intents, minimum_examples

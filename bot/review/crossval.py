@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import yaml
 
 from bot.nlu.evaluate import Prediction, Report, agent_parser, load_examples, predict, score
-from bot.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 
 CONFIG = PROJECT_ROOT / "config.yml"
 NLU_DATA = PROJECT_ROOT / "data" / "nlu"

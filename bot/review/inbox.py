@@ -28,7 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from .masking import mask_text
+from core.masking import mask_text
+
 from .nludata import text_key
 
 STATUSES: Dict[str, str] = {
@@ -181,7 +182,7 @@ class Inbox:
                 items_table.update()
                 .where(items.id == row.id)
                 .values(
-                    count=row.count + 1,
+                    count=row._mapping["count"] + 1,
                     reasons=",".join(reasons),
                     confidence=min(row.confidence, candidate.confidence),
                     last_seen=max(_aware(row.last_seen), candidate.seen_at),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence
 
+from core import intents as contract
+
 from . import taxonomy
 from .inbox import Inbox, Item
 from .nludata import AnnotationError, annotate
@@ -19,7 +21,7 @@ def check_label(
     """Validate a label for `item`; returns the cleaned entities."""
     if not intent and not kb_entry:
         raise LabelError("请选择一个意图,或填写知识条目编号")
-    if intent and intent not in taxonomy.intents():
+    if intent and intent not in contract.intents():
         raise LabelError(f"未知意图“{intent}”,意图名称见 docs/intents.md")
     if kb_entry and kb_entry not in taxonomy.knowledge_entries():
         raise LabelError(f"没有编号为“{kb_entry}”的知识条目")
@@ -30,7 +32,7 @@ def check_label(
         name = str(entity.get("entity", "")).strip()
         surface = str(entity.get("text", "")).strip()
         value = str(entity.get("value", "") or "").strip()
-        if name not in taxonomy.entities():
+        if name not in contract.entities():
             raise LabelError(f"未知实体类型“{name}”,实体名称见 docs/intents.md")
         if "*" in surface:
             raise LabelError(f"“{surface}”是脱敏后的内容,不能标注为实体")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from bot.nlu.evaluate import format_report
-from bot.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 
 from .crossval import DEFAULT_FOLDS, cross_validate
 

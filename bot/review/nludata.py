@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from bot.nlu.text import normalize_text
+from core.text import normalize_text
 
 # [surface](entity) or [surface]{"entity": ..., "value": ...}
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")

@@ -5,19 +5,21 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Optional
+from typing import Any, Optional, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .clock import CN_TZ
+from core.clock import CN_TZ
+from core.masking import mask_id_number, mask_phone
+
 from .db import Database
 from .errors import ApiError
 from .idempotency import ensure_same_request, request_fingerprint
 from .ids import APPOINTMENT_PREFIX, is_hall_id, new_public_id
 from .models import BOOKED, CANCELLED, Appointment, Hall, HallService, Slot
-from .privacy import mask_id_number, mask_phone
 from .schedule import DayPlan, SlotTime, plan_day
 from .schemas import AppointmentCreate
 
@@ -210,11 +212,14 @@ def _slot_row(session: Session, offering: HallService, slot_time: SlotTime) -> i
 
 def _take_place(session: Session, slot_id: int) -> bool:
     """Take one place if one is left: the check and the increment are one atomic statement."""
-    result = session.execute(
-        update(Slot)
-        .where(Slot.id == slot_id, Slot.booked < Slot.capacity)
-        .values(booked=Slot.booked + 1)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(Slot)
+            .where(Slot.id == slot_id, Slot.booked < Slot.capacity)
+            .values(booked=Slot.booked + 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return bool(result.rowcount == 1)
 
@@ -230,11 +235,14 @@ def cancel(db: Database, appointment_id: str, now: datetime) -> Appointment:
         if appointment.starts_at <= now:
             raise ApiError(409, "appointment_started", "预约时间已到或已过，无法取消")
         # Conditional on status, so of two concurrent cancels only one releases the place.
-        result = session.execute(
-            update(Appointment)
-            .where(Appointment.id == appointment_id, Appointment.status == BOOKED)
-            .values(status=CANCELLED, cancelled_at=now)
-            .execution_options(synchronize_session=False)
+        result = cast(
+            "CursorResult[Any]",
+            session.execute(
+                update(Appointment)
+                .where(Appointment.id == appointment_id, Appointment.status == BOOKED)
+                .values(status=CANCELLED, cancelled_at=now)
+                .execution_options(synchronize_session=False)
+            ),
         )
         if result.rowcount == 1:
             session.execute(

@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from core.masking import mask_phone
+
 from .db import Database
 from .errors import ApiError
 from .idempotency import ensure_same_request, request_fingerprint
 from .ids import CHECKUP_PREFIX, new_public_id
 from .models import LegalCheckup
-from .privacy import mask_phone
 from .schemas import LegalCheckupCreate
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def submit(
     db: Database, request: LegalCheckupCreate, key: str, now: datetime
 ) -> tuple[LegalCheckup, bool]:
     """Record the request unless this key already did; returns it and whether it is new."""
-    fingerprint = request_fingerprint(request.dict())
+    fingerprint = request_fingerprint(request.model_dump())
     for _ in range(MAX_ATTEMPTS):
         try:
             with db.session(write=True) as session:
@@ -42,7 +43,7 @@ def submit(
                     request_fingerprint=fingerprint,
                     status=ACCEPTED,
                     created_at=now,
-                    **request.dict(),
+                    **request.model_dump(),
                 )
                 session.add(checkup)
                 session.flush()

@@ -12,8 +12,8 @@ from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
+from core.clock import now_cn
 
-from .clock import now_cn
 from .db import Database
 from .errors import ApiError
 

@@ -63,7 +63,7 @@ class ApiError(Exception):
 
 def error_response(status_code: int, body: ErrorBody) -> JSONResponse:
     """Render `body` without the `details` key when there are none."""
-    return JSONResponse(body.dict(exclude_none=True), status_code=status_code)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status_code)
 
 
 def describe_validation_error(err: dict[str, Any]) -> ErrorDetail:
@@ -73,23 +73,24 @@ def describe_validation_error(err: dict[str, Any]) -> ErrorDetail:
     label = FIELD_LABELS.get(field or "", field or "请求")
     kind: str = err.get("type", "")
     ctx: dict[str, Any] = err.get("ctx") or {}
-    if kind == "value_error.rule":
-        return ErrorDetail(field=field, error=ctx["error"], message=ctx["message"])
-    if kind == "value_error.missing":
+    rule = ctx.get("error")
+    if kind == "value_error" and isinstance(rule, FieldRuleError):
+        return ErrorDetail(field=field, error=rule.error, message=rule.message)
+    if kind == "missing":
         return ErrorDetail(
             field=field, error="missing_field", message=f"缺少必填参数：{label}（{field}）"
         )
-    if kind in ("json_invalid", "value_error.jsondecode"):
+    if kind == "json_invalid":
         return ErrorDetail(error="invalid_json", message="请求体不是有效的 JSON")
-    if kind == "type_error.dict" and field is None:
+    if kind in ("model_attributes_type", "dict_type") and field is None:
         return ErrorDetail(error="invalid_body", message="请求体应为 JSON 对象")
-    if "datetime" in kind:
+    if kind.startswith("datetime"):
         message = f"{label}不是有效的时间，请使用 ISO 8601 格式，例如 2026-10-10T09:00:00+08:00"
         return ErrorDetail(field=field, error="invalid_datetime", message=message)
-    if "date" in kind:
+    if kind.startswith("date"):
         message = f"{label}不是有效的日期，请使用 YYYY-MM-DD 格式，例如 2026-10-10"
         return ErrorDetail(field=field, error="invalid_date", message=message)
-    if kind == "type_error.list":
+    if kind == "list_type":
         return ErrorDetail(field=field, error="invalid_field", message=f"{label}应为列表")
     return ErrorDetail(field=field, error="invalid_field", message=f"{label}格式不正确")
 

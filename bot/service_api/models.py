@@ -1,15 +1,15 @@
-"""Database tables (SQLAlchemy 1.4, declarative). Times are stored as Beijing wall-clock time."""
+"""Database tables (SQLAlchemy 2 typed declarative mapping). Times are stored as Beijing wall-clock
+time."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import List, Optional
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Column,
     DateTime,
     ForeignKey,
     Integer,
@@ -18,18 +18,21 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from .clock import CN_TZ, to_cn
+from core.clock import CN_TZ, to_cn
 
-Base: Any = declarative_base()
+
+class Base(DeclarativeBase):
+    """The service API's tables."""
+
 
 BOOKED = "booked"
 CANCELLED = "cancelled"
 
 
-class BeijingDateTime(TypeDecorator):
+class BeijingDateTime(TypeDecorator[datetime]):
     """Aware datetimes in Python, naive Beijing time in the column.
 
     Slots are defined in local wall-clock time, so storing that (rather than UTC) keeps the unique
@@ -53,16 +56,18 @@ class Hall(Base):
 
     __tablename__ = "hall"
 
-    id = Column(String(32), primary_key=True)
-    city = Column(String(16), nullable=False, index=True)
-    name = Column(String(100), nullable=False)
-    address = Column(String(200))
-    slot_minutes = Column(Integer, nullable=False, default=30)
-    weekend_service = Column(Boolean, nullable=False, default=False)  # Saturday-morning slots
-    extended_hours = Column(Boolean, nullable=False, default=False)  # 延时: weekday 17:00-19:00
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    city: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    address: Mapped[Optional[str]] = mapped_column(String(200))
+    slot_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
+    # Saturday-morning slots.
+    weekend_service: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # 延时: weekday 17:00-19:00.
+    extended_hours: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
-    services = relationship(
-        "HallService", back_populates="hall", lazy="selectin", order_by="HallService.id"
+    services: Mapped[List[HallService]] = relationship(
+        back_populates="hall", lazy="selectin", order_by="HallService.id"
     )
 
 
@@ -72,12 +77,12 @@ class HallService(Base):
     __tablename__ = "hall_service"
     __table_args__ = (UniqueConstraint("hall_id", "service", name="uq_hall_service"),)
 
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    hall_id = Column(String(32), ForeignKey("hall.id"), nullable=False)
-    service = Column(String(64), nullable=False)
-    capacity = Column(Integer, nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    hall_id: Mapped[str] = mapped_column(String(32), ForeignKey("hall.id"), nullable=False)
+    service: Mapped[str] = mapped_column(String(64), nullable=False)
+    capacity: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    hall = relationship("Hall", back_populates="services", lazy="joined")
+    hall: Mapped[Hall] = relationship(back_populates="services", lazy="joined")
 
 
 class Slot(Base):
@@ -93,13 +98,13 @@ class Slot(Base):
         ),
     )
 
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    hall_id = Column(String(32), ForeignKey("hall.id"), nullable=False)
-    service = Column(String(64), nullable=False)
-    starts_at = Column(BeijingDateTime, nullable=False)
-    ends_at = Column(BeijingDateTime, nullable=False)
-    capacity = Column(Integer, nullable=False)
-    booked = Column(Integer, nullable=False, default=0)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    hall_id: Mapped[str] = mapped_column(String(32), ForeignKey("hall.id"), nullable=False)
+    service: Mapped[str] = mapped_column(String(64), nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)
+    capacity: Mapped[int] = mapped_column(Integer, nullable=False)
+    booked: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class Appointment(Base):
@@ -107,22 +112,22 @@ class Appointment(Base):
 
     __tablename__ = "appointment"
 
-    id = Column(String(10), primary_key=True)
-    idempotency_key = Column(String(255), nullable=False, unique=True)
-    request_fingerprint = Column(String(64), nullable=False)
-    slot_id = Column(Integer, ForeignKey("slot.id"), nullable=False, index=True)
-    hall_id = Column(String(32), ForeignKey("hall.id"), nullable=False)
-    service = Column(String(64), nullable=False)
-    starts_at = Column(BeijingDateTime, nullable=False)
-    ends_at = Column(BeijingDateTime, nullable=False)
-    name = Column(String(50), nullable=False)
-    phone = Column(String(11), nullable=False)
-    id_number = Column(String(18), nullable=False)
-    status = Column(String(16), nullable=False, default=BOOKED)
-    created_at = Column(BeijingDateTime, nullable=False)
-    cancelled_at = Column(BeijingDateTime)
+    id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    request_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    slot_id: Mapped[int] = mapped_column(Integer, ForeignKey("slot.id"), nullable=False, index=True)
+    hall_id: Mapped[str] = mapped_column(String(32), ForeignKey("hall.id"), nullable=False)
+    service: Mapped[str] = mapped_column(String(64), nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)
+    name: Mapped[str] = mapped_column(String(50), nullable=False)
+    phone: Mapped[str] = mapped_column(String(11), nullable=False)
+    id_number: Mapped[str] = mapped_column(String(18), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=BOOKED)
+    created_at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)
+    cancelled_at: Mapped[Optional[datetime]] = mapped_column(BeijingDateTime)
 
-    hall = relationship("Hall", lazy="joined")
+    hall: Mapped[Hall] = relationship(lazy="joined")
 
 
 class CaseEvent(Base):
@@ -130,11 +135,13 @@ class CaseEvent(Base):
 
     __tablename__ = "case_event"
 
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    case_number = Column(String(40), ForeignKey("case_record.number"), nullable=False, index=True)
-    at = Column(BeijingDateTime, nullable=False)
-    status = Column(String(32), nullable=False)
-    note = Column(String(300), nullable=False, default="")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_number: Mapped[str] = mapped_column(
+        String(40), ForeignKey("case_record.number"), nullable=False, index=True
+    )
+    at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    note: Mapped[str] = mapped_column(String(300), nullable=False, default="")
 
 
 class Case(Base):
@@ -142,15 +149,17 @@ class Case(Base):
 
     __tablename__ = "case_record"
 
-    number = Column(String(40), primary_key=True)
-    kind = Column(String(24), nullable=False)
-    title = Column(String(200), nullable=False)
-    summary = Column(Text, nullable=False)
-    status = Column(String(32), nullable=False)
-    department = Column(String(100), nullable=False)
-    updated_at = Column(BeijingDateTime, nullable=False)
+    number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    department: Mapped[str] = mapped_column(String(100), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)
 
-    history = relationship("CaseEvent", lazy="selectin", order_by=[CaseEvent.at, CaseEvent.id])
+    history: Mapped[List[CaseEvent]] = relationship(
+        lazy="selectin", order_by=[CaseEvent.at, CaseEvent.id]
+    )
 
 
 class LegalCheckup(Base):
@@ -158,14 +167,14 @@ class LegalCheckup(Base):
 
     __tablename__ = "legal_checkup"
 
-    id = Column(String(10), primary_key=True)
-    idempotency_key = Column(String(255), nullable=False, unique=True)
-    request_fingerprint = Column(String(64), nullable=False)
-    enterprise_name = Column(String(100), nullable=False)
-    uscc = Column(String(18), nullable=False, index=True)
-    contact_name = Column(String(50), nullable=False)
-    contact_phone = Column(String(11), nullable=False)
-    city = Column(String(16), nullable=False)
-    topics = Column(JSON, nullable=False)
-    status = Column(String(16), nullable=False)
-    created_at = Column(BeijingDateTime, nullable=False)
+    id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    request_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    enterprise_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    uscc: Mapped[str] = mapped_column(String(18), nullable=False, index=True)
+    contact_name: Mapped[str] = mapped_column(String(50), nullable=False)
+    contact_phone: Mapped[str] = mapped_column(String(11), nullable=False)
+    city: Mapped[str] = mapped_column(String(16), nullable=False)
+    topics: Mapped[List[str]] = mapped_column(JSON, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)

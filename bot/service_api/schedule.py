@@ -8,7 +8,7 @@ from typing import Optional
 
 import chinese_calendar
 
-from .clock import CN_TZ
+from core.clock import CN_TZ
 
 Period = tuple[time, time]
 

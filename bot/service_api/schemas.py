@@ -1,11 +1,11 @@
-"""Request and response bodies (pydantic v1). Responses carry only masked personal data."""
+"""Request and response bodies. Responses carry only masked personal data."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, Field, validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, field_validator
 
 from .catalog import CHECKUP_TOPICS
 from .validation import (
@@ -21,6 +21,15 @@ from .validation import (
 )
 
 EXAMPLE_START = "2026-10-10T09:00:00+08:00"
+
+# Fields whose value is normalised (or refused with FieldRuleError) before anything else.
+Phone = Annotated[str, AfterValidator(normalize_phone)]
+IdNumber = Annotated[str, AfterValidator(normalize_id_number)]
+Uscc = Annotated[str, AfterValidator(normalize_uscc)]
+City = Annotated[str, AfterValidator(require_city)]
+BookableService = Annotated[str, AfterValidator(require_service)]
+# Numbers are refused before parsing: pydantic would read them as Unix seconds.
+BeijingTime = Annotated[datetime, BeforeValidator(require_iso_text), AfterValidator(beijing_time)]
 
 
 class HallServiceOut(BaseModel):
@@ -52,7 +61,7 @@ class HallList(BaseModel):
 class SlotOut(BaseModel):
     """One slot and how many places are left."""
 
-    start: datetime = Field(..., example=EXAMPLE_START)
+    start: datetime = Field(..., examples=[EXAMPLE_START])
     end: datetime
     kind: str = Field(..., description="regular | extended（延时） | weekend（周末）")
     capacity: int
@@ -84,31 +93,26 @@ class SlotsOut(BaseModel):
 class AppointmentCreate(BaseModel):
     """A booking request; phone, ID number and start are normalised before anything else."""
 
-    hall_id: str = Field(..., max_length=32, example="shenyang-01")
-    service: str = Field(..., example="驾驶证补换领")
-    start: datetime = Field(..., example=EXAMPLE_START, description="无时区时按北京时间理解")
-    name: str = Field(..., example="演示用户")
-    phone: str = Field(..., example="13700000001")
-    id_number: str = Field(..., example="11010519491231002X")
+    hall_id: str = Field(..., max_length=32, examples=["shenyang-01"])
+    service: BookableService = Field(..., examples=["驾驶证补换领"])
+    start: BeijingTime = Field(..., examples=[EXAMPLE_START], description="无时区时按北京时间理解")
+    name: str = Field(..., examples=["演示用户"])
+    phone: Phone = Field(..., examples=["13700000001"])
+    id_number: IdNumber = Field(..., examples=["11010519491231002X"])
 
-    _service = validator("service", allow_reuse=True)(require_service)
-    _phone = validator("phone", allow_reuse=True)(normalize_phone)
-    _id_number = validator("id_number", allow_reuse=True)(normalize_id_number)
-
-    @validator("hall_id")
+    @field_validator("hall_id")
+    @classmethod
     def _hall_id(cls, value: str) -> str:
         return clean_text(value, label="大厅编号", max_length=32)
 
-    @validator("name")
+    @field_validator("name")
+    @classmethod
     def _name(cls, value: str) -> str:
         return clean_text(value, label="姓名", max_length=50)
 
-    _start_is_text = validator("start", pre=True, allow_reuse=True)(require_iso_text)
-    _start = validator("start", allow_reuse=True)(beijing_time)
-
     def fingerprint_payload(self) -> dict[str, Any]:
         """The normalised content that decides whether a retry is the same request."""
-        return {**self.dict(), "start": self.start.isoformat()}
+        return {**self.model_dump(), "start": self.start.isoformat()}
 
 
 class HallBrief(BaseModel):
@@ -122,15 +126,15 @@ class HallBrief(BaseModel):
 class AppointmentOut(BaseModel):
     """An appointment as the caller may see it: personal data masked."""
 
-    appointment_id: str = Field(..., example="AP7K3M9Q2X")
+    appointment_id: str = Field(..., examples=["AP7K3M9Q2X"])
     status: str = Field(..., description="booked | cancelled")
     hall: HallBrief
     service: str
     start: datetime
     end: datetime
-    name_masked: str = Field(..., example="演***")
-    phone_masked: str = Field(..., example="137****0001")
-    id_number_masked: str = Field(..., example="1101**********002X")
+    name_masked: str = Field(..., examples=["演***"])
+    phone_masked: str = Field(..., examples=["137****0001"])
+    id_number_masked: str = Field(..., examples=["1101**********002X"])
     created_at: datetime
     cancelled_at: Optional[datetime] = None
 
@@ -170,28 +174,29 @@ class CaseOut(BaseModel):
 class LegalCheckupCreate(BaseModel):
     """An enterprise's request for a 企业法治体检."""
 
-    enterprise_name: str = Field(..., example="演示科技有限公司")
-    uscc: str = Field(..., example="91210100MA0000001G", description="统一社会信用代码")
-    contact_name: str = Field(..., example="演示联系人")
-    contact_phone: str = Field(..., example="13700000001")
-    city: str = Field(..., example="沈阳")
+    enterprise_name: str = Field(..., examples=["演示科技有限公司"])
+    uscc: Uscc = Field(..., examples=["91210100MA0000001G"], description="统一社会信用代码")
+    contact_name: str = Field(..., examples=["演示联系人"])
+    contact_phone: Phone = Field(..., examples=["13700000001"])
+    city: City = Field(..., examples=["沈阳"])
     topics: list[str] = Field(
-        ..., example=["合同管理", "劳动用工"], description=f"可选：{'、'.join(CHECKUP_TOPICS)}"
+        ...,
+        examples=[["合同管理", "劳动用工"]],
+        description=f"可选：{'、'.join(CHECKUP_TOPICS)}",
     )
 
-    _uscc = validator("uscc", allow_reuse=True)(normalize_uscc)
-    _phone = validator("contact_phone", allow_reuse=True)(normalize_phone)
-    _city = validator("city", allow_reuse=True)(require_city)
-
-    @validator("enterprise_name")
+    @field_validator("enterprise_name")
+    @classmethod
     def _enterprise_name(cls, value: str) -> str:
         return clean_text(value, label="企业名称", max_length=100)
 
-    @validator("contact_name")
+    @field_validator("contact_name")
+    @classmethod
     def _contact_name(cls, value: str) -> str:
         return clean_text(value, label="联系人", max_length=50)
 
-    @validator("topics")
+    @field_validator("topics")
+    @classmethod
     def _topics(cls, value: list[str]) -> list[str]:
         return require_choices(
             value, allowed=CHECKUP_TOPICS, label="体检事项", error="unknown_topic"
@@ -201,8 +206,8 @@ class LegalCheckupCreate(BaseModel):
 class LegalCheckupOut(BaseModel):
     """A legal check-up request as recorded."""
 
-    request_id: str = Field(..., example="FT4R8W2K6N")
-    status: str = Field(..., example="已受理")
+    request_id: str = Field(..., examples=["FT4R8W2K6N"])
+    status: str = Field(..., examples=["已受理"])
     enterprise_name: str
     uscc: str
     contact_name_masked: str

@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .case_numbers import COURT_CASE, HOTLINE_TICKET, SERVICE_APPLICATION
+from core.clock import CN_TZ
+from core.formats import COURT_CASE, HOTLINE_TICKET, SERVICE_APPLICATION
+
 from .catalog import BOOKABLE_SERVICES, CITIES
-from .clock import CN_TZ
 from .db import Database
 from .models import Case, CaseEvent, Hall, HallService
 

@@ -1,88 +1,52 @@
 """Checks of citizen input, each failing with its own error code and a clear Chinese message.
 
-The functions raise `FieldRuleError`, which pydantic reports as `value_error.rule`; the error
-handler turns its `error` and `message` into the JSON error body.
+The functions raise `FieldRuleError`. Inside a request body pydantic reports it as a
+`value_error` whose context holds the exception; the error handler turns its `error` and
+`message` into the JSON error body. Phone, ID and credit-code rules are those of core.validation.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import datetime
 from typing import Iterable
 
-from pydantic.errors import PydanticValueError
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from core.clock import to_cn
+from core.validation import Checked, check_id_number, check_phone, check_uscc
 
 from .catalog import BOOKABLE_SERVICES, CITIES, normalize_city
-from .clock import to_cn
 
-PHONE_RE = re.compile(r"1[3-9]\d{9}")
 TIME_FORMAT_MESSAGE = "预约时间不是有效的时间，请使用 ISO 8601 格式，例如 2026-10-10T09:00:00+08:00"
 
 
-class FieldRuleError(PydanticValueError):
+class FieldRuleError(ValueError):
     """A field broke one of our rules; `error` is the machine code, `message` the Chinese text."""
 
-    code = "rule"
-    msg_template = "{message}"
-    error: str
-    message: str
-
     def __init__(self, *, error: str, message: str) -> None:
-        super().__init__(error=error, message=message)
+        super().__init__(message)
+        self.error = error
+        self.message = message
+
+
+def _accepted(checked: Checked, error: str) -> str:
+    if checked.value is None:
+        raise FieldRuleError(error=error, message=checked.problem)
+    return checked.value
 
 
 def normalize_phone(value: str) -> str:
     """A mainland mobile number without spaces, hyphens or +86, or FieldRuleError."""
-    digits = re.sub(r"[\s-]", "", value)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if not PHONE_RE.fullmatch(digits):
-        raise FieldRuleError(
-            error="invalid_phone",
-            message="手机号格式不正确：请填写11位中国大陆手机号（以1开头，第二位为3至9）",
-        )
-    return digits
+    return _accepted(check_phone(value), "invalid_phone")
 
 
 def normalize_id_number(value: str) -> str:
     """An 18-character resident ID number with a valid checksum, or FieldRuleError."""
-    number = ric.compact(value)
-    try:
-        ric.validate(number)
-    except InvalidLength:
-        _id_error("身份证号应为18位，请核对后重新输入（15位旧号码请换用18位号码）")
-    except InvalidFormat:
-        _id_error("身份证号格式不正确：前17位应为数字，最后一位为数字或X")
-    except InvalidChecksum:
-        _id_error("身份证号校验位不正确，可能有数字输错，请核对后重新输入")
-    except InvalidComponent:
-        _id_error("身份证号中的出生日期或地区码无效，请核对后重新输入")
-    return number
-
-
-def _id_error(message: str) -> None:
-    raise FieldRuleError(error="invalid_id_number", message=message)
+    return _accepted(check_id_number(value), "invalid_id_number")
 
 
 def normalize_uscc(value: str) -> str:
     """An 18-character unified social credit code with a valid check character."""
-    code = uscc.compact(value)
-    try:
-        uscc.validate(code)
-    except InvalidLength:
-        _uscc_error("统一社会信用代码应为18位，请核对营业执照上的代码")
-    except InvalidFormat:
-        _uscc_error("统一社会信用代码格式不正确：含有不允许的字符（不使用I、O、Z、S、V）")
-    except InvalidChecksum:
-        _uscc_error("统一社会信用代码校验位不正确，可能有字符输错，请核对营业执照")
-    return code
-
-
-def _uscc_error(message: str) -> None:
-    raise FieldRuleError(error="invalid_uscc", message=message)
+    return _accepted(check_uscc(value), "invalid_uscc")
 
 
 def require_iso_text(value: object) -> object:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from bot.service_api.privacy import mask_id_number, mask_phone
-from connectors.privacy import mask_personal_data
 from connectors.rasa import RasaClient
+from core.masking import mask_id_number, mask_personal_data, mask_phone
 from knowledge.answer import LEGAL_DISCLAIMER, needs_disclaimer
 from knowledge.schema import Entry
 from knowledge.search import KnowledgeIndex

@@ -52,10 +52,10 @@ class CallStore:
 
     async def get(self, call_id: str) -> Optional[CallState]:
         raw = await self.store.get(f"hotline:call:{call_id}")
-        return CallState.parse_raw(raw) if raw else None
+        return CallState.model_validate_json(raw) if raw else None
 
     async def put(self, state: CallState) -> None:
-        await self.store.set(f"hotline:call:{state.call_id}", state.json(), self.ttl)
+        await self.store.set(f"hotline:call:{state.call_id}", state.model_dump_json(), self.ttl)
         if state.ended_at is not None:
             self._locks.pop(state.call_id, None)
 
@@ -69,7 +69,9 @@ class CallFeed:
         self._recent_limit = recent
 
     def publish(self, kind: str, state: CallState) -> None:
-        event = json.dumps({"type": kind, "call": json.loads(state.json())}, ensure_ascii=False)
+        event = json.dumps(
+            {"type": kind, "call": state.model_dump(mode="json")}, ensure_ascii=False
+        )
         self._recent[state.call_id] = event
         while len(self._recent) > self._recent_limit:
             self._recent.pop(next(iter(self._recent)))

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from connectors.privacy import mask_personal_data
+from core.masking import mask_personal_data
 
 from .models import Feedback
 
@@ -59,7 +59,9 @@ class FeedbackStore:
         }
         with self.engine.begin() as connection:
             result = connection.execute(feedback_table.insert().values(**row))
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     def recent(self, limit: int = 100) -> List[Dict[str, Any]]:
         query = select(feedback_table).order_by(feedback_table.c.id.desc()).limit(limit)

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Dict, List, Literal, Optional
+from typing import Annotated, Dict, List, Literal, Optional
 
-from pydantic import BaseModel, Field, constr
+from pydantic import BaseModel, Field, StringConstraints
 
-CallId = constr(strip_whitespace=True, min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.:-]+$")
+CallId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$"
+    ),
+]
 
 
 class CallStarted(BaseModel):
-    call_id: CallId  # type: ignore[valid-type]
+    call_id: CallId
     caller_number: str = Field("", max_length=32, description="主叫号码,可已脱敏")
     line: str = Field("8号键", max_length=32, description="进线渠道,如 8号键(企业专线)")
     started_at: Optional[datetime] = None
 
 
 class Utterance(BaseModel):
-    call_id: CallId  # type: ignore[valid-type]
+    call_id: CallId
     speaker: Literal["caller", "agent"]
     text: str = Field(..., min_length=1, max_length=2000, description="ASR 转写文本")
     time: Optional[datetime] = None
 
 
 class CallEnded(BaseModel):
-    call_id: CallId  # type: ignore[valid-type]
+    call_id: CallId
     ended_at: Optional[datetime] = None
 
 
@@ -63,7 +68,7 @@ class Assist(BaseModel):
 
 
 class Feedback(BaseModel):
-    call_id: CallId  # type: ignore[valid-type]
+    call_id: CallId
     suggestion_id: str = Field(..., min_length=1, max_length=128)
     action: Literal["used", "edited", "rejected"]
     edited_text: str = Field("", max_length=4000)

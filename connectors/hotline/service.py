@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Optional
 
-from connectors.privacy import mask_caller_number, mask_personal_data
+from core.masking import mask_caller_number, mask_personal_data
 
 from .assist import AgentAssist
 from .calls import CallFeed, CallState, CallStore, Line
@@ -63,7 +63,7 @@ class HotlineService:
             )
             # The transcript line is committed only with its assist, so a failure leaves no half.
             if event.speaker == "caller":
-                draft = state.copy(deep=True)
+                draft = state.model_copy(deep=True)
                 draft.transcript.append(line)
                 assist = await self.assist.on_caller(draft, event.text.strip())
                 draft.assist = assist

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from actions.labels import intent_label
+from knowledge.labels import intent_label
 
 from .models import WorkOrder
 

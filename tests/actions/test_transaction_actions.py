@@ -13,8 +13,8 @@ from actions import service_client
 from actions.appointments import ActionSubmitAppointment, ValidateAppointmentForm
 from actions.cases import ActionCaseStatus
 from actions.checkups import topics_from
-from actions.validation import check_id_number, check_person_name, check_phone, check_uscc
 from bot.settings import get_settings
+from core.validation import check_id_number, check_person_name, check_phone, check_uscc
 from tests.actions.helpers import tracker
 
 API = get_settings().service_api_url

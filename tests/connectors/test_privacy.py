@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.privacy import mask_caller_number, mask_personal_data
+from core.masking import mask_caller_number, mask_personal_data
 
 
 def test_phone_and_id_numbers_in_text_are_masked() -> None:

@@ -237,7 +237,7 @@ def test_no_specific_answer_points_to_12348_a_lawyer_and_the_check_up() -> None:
 
 
 def _entry(answer: str, basis: List[Dict[str, str]], source: List[str]) -> Entry:
-    return Entry.parse_obj(
+    return Entry.model_validate(
         {
             "id": "legal_question.sample",
             "title": "样例",

@@ -45,7 +45,7 @@ def test_the_shipped_knowledge_base_is_valid_and_large_enough() -> None:
 
 
 def test_every_guidance_and_legal_intent_has_entries() -> None:
-    from actions.labels import GUIDANCE_INTENTS, LEGAL_INTENTS
+    from knowledge.labels import GUIDANCE_INTENTS, LEGAL_INTENTS
 
     covered = {intent for entry in default_entries() for intent in entry.intents}
     assert set(GUIDANCE_INTENTS + LEGAL_INTENTS) <= covered

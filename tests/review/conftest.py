@@ -5,7 +5,6 @@ Tests never touch data/ or knowledge/ themselves: `apply` writes into these copi
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -14,7 +13,9 @@ import pytest
 
 from bot.review.apply import Workspace
 from bot.review.inbox import Inbox
-from bot.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
+
+from . import rasa_stores
 
 
 @pytest.fixture
@@ -41,19 +42,6 @@ def parse_data(intent: str, confidence: float, ranking: List[Any]) -> Dict[str, 
     }
 
 
-def store_conversations(db: Path, conversations: Dict[str, List[Any]]) -> None:
+def store_conversations(db: Path, conversations: rasa_stores.Conversations) -> None:
     """Save conversations through Rasa's own SQLTrackerStore, as the Rasa server does."""
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
-    store = SQLTrackerStore(domain, dialect="sqlite", db=str(db))
-
-    async def save() -> None:
-        for sender, events in conversations.items():
-            tracker = DialogueStateTracker.from_events(sender, events, slots=domain.slots)
-            await store.save(tracker)
-
-    asyncio.run(save())
-    store.engine.dispose()
+    rasa_stores.save(conversations, "sql", str(db))

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from pathlib import Path
 
-from rasa.core.tracker_store import RedisTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 from redis import Redis
 
 from bot.review.inbox import Inbox
 from bot.review.sources import default_candidates, export
-from bot.settings import PROJECT_ROOT
 from connectors.hotline.feedback import FeedbackStore
 from connectors.hotline.models import Feedback
 
+from . import rasa_stores
 from .conftest import parse_data, store_conversations
+from .rasa_stores import action, slot
 
 PHONE, ID_NUMBER, USCC = "13812345678", "11010519491231002X", "91210102MA0XXXXX1X"
 MISUNDERSTOOD = f"俺电话{PHONE},身份证{ID_NUMBER},那个事儿到底咋整啊"
@@ -26,8 +22,8 @@ REDIS_DB = "redis://127.0.0.1:6379/14"
 FALLBACK = parse_data("nlu_fallback", 0.4, [("nlu_fallback", 0.4), ("legal_aid", 0.31)])
 
 
-def _user(text: str, data: dict) -> UserUttered:
-    return UserUttered(text, intent=data["intent"], parse_data=data)
+def _user(text: str, data: dict) -> dict:
+    return rasa_stores.user(text, data)
 
 
 def test_misunderstood_messages_are_exported_masked_merged_and_grouped(
@@ -38,12 +34,12 @@ def test_misunderstood_messages_are_exported_masked_merged_and_grouped(
         tracker_db,
         {
             "wx-openid-1": [
-                ActionExecuted("action_listen"),
+                action("action_listen"),
                 _user(MISUNDERSTOOD, FALLBACK),
-                ActionExecuted("action_default_fallback"),
+                action("action_default_fallback"),
             ],
             # The same words from another user: one item seen twice.
-            "wx-openid-2": [ActionExecuted("action_listen"), _user(MISUNDERSTOOD, FALLBACK)],
+            "wx-openid-2": [action("action_listen"), _user(MISUNDERSTOOD, FALLBACK)],
             "web-3": [
                 _user("外地户口在沈阳怎么办居住证", parse_data("residence_permit", 0.97, [])),
                 _user(
@@ -51,7 +47,7 @@ def test_misunderstood_messages_are_exported_masked_merged_and_grouped(
                     parse_data("credit_repair", 0.52, [("credit_repair", 0.52)]),
                 ),
                 _user("我要找个真人说", parse_data("inform", 0.88, [("inform", 0.88)])),
-                SlotSet("handoff_requested", True),
+                slot("handoff_requested", True),
             ],
             "web-4": [_user("/greet", parse_data("greet", 1.0, []))],
         },
@@ -109,11 +105,8 @@ def test_export_without_a_tracker_store_finds_nothing(tmp_path: Path, inbox: Inb
 def test_redis_tracker_store_is_read_when_configured(tmp_path: Path, inbox: Inbox) -> None:
     """Rasa's RedisTrackerStore, with a key prefix as bot.run configures it."""
     prefix = f"review{uuid.uuid4().hex[:8]}"
-    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
-    store = RedisTrackerStore(domain, host="127.0.0.1", port=6379, db=14, key_prefix=prefix)
-    events = [ActionExecuted("action_listen"), _user(MISUNDERSTOOD, FALLBACK)]
-    tracker = DialogueStateTracker.from_events("wx-openid-9", events, slots=domain.slots)
-    asyncio.run(store.save(tracker))
+    events = [action("action_listen"), _user(MISUNDERSTOOD, FALLBACK)]
+    rasa_stores.save({"wx-openid-9": events}, "redis", prefix, "14")
     try:
         feedback_url = f"sqlite:///{tmp_path / 'feedback.db'}"
         candidates = default_candidates(tmp_path / "none.db", REDIS_DB, feedback_url, 0.6)

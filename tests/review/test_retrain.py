@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
+from bot.model import rasa_bin
 from bot.review.apply import Workspace, apply_labels
 from bot.review.inbox import Inbox
 from bot.review.labels import label_item
 from bot.review.nludata import load_examples
 from bot.review.sources import default_candidates, export
-from bot.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 from tests.assistant import Assistant
 
 pytestmark = pytest.mark.rasa
@@ -31,8 +31,8 @@ QUESTION = "俺想找个律师不花钱的咋整"
 INTENT = "legal_aid"
 RETRAIN_EPOCHS = 8
 
-# Runs in its own process: training and loading a second model would otherwise keep
-# TensorFlow's memory inside the test process.
+# Runs in its own process of the Rasa environment, which trains: training and loading a second
+# model would otherwise keep TensorFlow's memory inside the test process.
 RETRAIN = """
 import json, sys
 from pathlib import Path
@@ -62,7 +62,7 @@ def test_a_labelled_message_is_understood_after_retraining(
 
     arguments = [str(tmp_path), str(workspace.nlu_dir), str(RETRAIN_EPOCHS), QUESTION]
     run = subprocess.run(
-        [sys.executable, "-c", RETRAIN, *arguments],
+        [str(rasa_bin("python")), "-c", RETRAIN, *arguments],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

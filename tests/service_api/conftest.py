@@ -15,11 +15,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.service_api.app import create_app
-from bot.service_api.clock import CN_TZ
 from bot.service_api.db import Database
 from bot.service_api.deps import current_time
 from bot.service_api.models import Base, Hall, HallService
 from bot.settings import Settings
+from core.clock import CN_TZ
 
 from .helpers import API_KEY
 

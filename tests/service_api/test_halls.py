@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from bot.service_api.catalog import BOOKABLE_SERVICES, CITIES
 from bot.service_api.db import Database
 from bot.service_api.seed import seed_demo_data
-from bot.settings import PROJECT_ROOT
+from core.paths import PROJECT_ROOT
 
 
 def test_demo_data_has_one_or_two_fictional_halls_in_each_city(

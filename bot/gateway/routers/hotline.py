@@ -44,7 +44,7 @@ async def _signed_event(request: Request, resources: ResourcesDep, model: Type[E
     except (ValueError, UnicodeDecodeError) as error:
         raise GatewayError(400, "invalid_json", "请求体不是合法的 JSON") from error
     try:
-        return model.parse_obj(data)
+        return model.model_validate(data)
     except ValidationError as error:
         fields = sorted({".".join(str(p) for p in e["loc"]) for e in error.errors()})
         raise GatewayError(
@@ -79,7 +79,7 @@ async def utterance(request: Request, resources: ResourcesDep) -> Dict[str, Any]
 
 
 def _assist_body(assist: Assist) -> Dict[str, Any]:
-    body: Dict[str, Any] = json.loads(assist.json())
+    body: Dict[str, Any] = assist.model_dump(mode="json")
     body["recorded"] = True
     return body
 
@@ -91,5 +91,5 @@ async def call_ended(request: Request, resources: ResourcesDep) -> Dict[str, Any
         state = await resources.hotline.ended(event)
     except UnknownCall as error:
         raise _unknown(error) from error
-    work_order = state.assist.work_order.dict() if state.assist else None
+    work_order = state.assist.work_order.model_dump(mode="json") if state.assist else None
     return {"call_id": state.call_id, "ended": True, "work_order": work_order}

@@ -22,7 +22,9 @@ router = APIRouter(tags=["web chat"])
 
 
 class ChatRequest(BaseModel):
-    sender_id: str = Field(..., regex=r"^[A-Za-z0-9_-]{8,64}$", description="浏览器生成的会话标识")
+    sender_id: str = Field(
+        ..., pattern=r"^[A-Za-z0-9_-]{8,64}$", description="浏览器生成的会话标识"
+    )
     # The length limit is a setting (WEB_MESSAGE_MAX_CHARS), checked in the handler so the
     # user gets a message that says so rather than a generic validation error.
     message: str = Field(..., min_length=1)

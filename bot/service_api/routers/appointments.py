@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from core.masking import mask_id_number, mask_name, mask_phone
+
 from ..booking import book, cancel, find_for_person
 from ..deps import DatabaseDep, IdempotencyKeyDep, NowDep, SessionDep, SettingsDep
 from ..errors import ERROR_RESPONSES, ApiError, ErrorBody
 from ..ids import APPOINTMENT_PREFIX, is_public_id
 from ..models import Appointment
-from ..privacy import mask_id_number, mask_name, mask_phone
 from ..schemas import AppointmentCreate, AppointmentList, AppointmentOut, HallBrief
 from ..validation import normalize_id_number, normalize_phone
 

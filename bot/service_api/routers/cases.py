@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ..case_numbers import KIND_LABELS, parse_case_number
+from core.formats import KIND_LABELS
+
+from ..case_numbers import parse_case_number
 from ..deps import SessionDep
 from ..errors import ERROR_RESPONSES, ApiError, ErrorBody
 from ..models import Case

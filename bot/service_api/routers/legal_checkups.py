@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from core.masking import mask_name, mask_phone
+
 from ..checkups import submit
 from ..deps import DatabaseDep, IdempotencyKeyDep, NowDep, SessionDep
 from ..errors import ERROR_RESPONSES, ApiError, ErrorBody
 from ..ids import CHECKUP_PREFIX, is_public_id
 from ..models import LegalCheckup
-from ..privacy import mask_name, mask_phone
 from ..schemas import LegalCheckupCreate, LegalCheckupOut
 
 router = APIRouter(prefix="/legal-checkups", tags=["legal-checkups"])

@@ -14,6 +14,8 @@ from typing import Optional
 from stdnum import exceptions
 from stdnum.cn import ric, uscc
 
+from core.formats import MOBILE_RE
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -32,9 +34,6 @@ def _compact(raw: str) -> str:
     return re.sub(r"[\s\-–—_.]", "", text).upper()
 
 
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-
-
 def check_phone(raw: str) -> Checked:
     """A mainland mobile number: 11 digits starting 13–19; +86 and separators are dropped."""
     number = _compact(raw).removeprefix("+86").removeprefix("0086")
@@ -42,7 +41,7 @@ def check_phone(raw: str) -> Checked:
         return Checked(None, "手机号只能包含数字，请重新输入11位手机号。")
     if len(number) != 11:
         return Checked(None, f"手机号应为11位，您输入的是{len(number)}位，请核对后重新输入。")
-    if not _MOBILE.fullmatch(number):
+    if not MOBILE_RE.fullmatch(number):
         return Checked(None, "这不是有效的手机号（应以13至19开头），请核对后重新输入。")
     return Checked(number)
 

@@ -7,24 +7,24 @@ Every API call carries the trainer token (TRAINER_TOKEN, or var/trainer_token wh
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from typing import Annotated, Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import FileResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
-from bot.gateway.errors import GatewayError
+from bot.review import taxonomy
+from bot.review.apply import Workspace, apply_labels
+from bot.review.inbox import STATUSES, Inbox, ItemNotFound
+from bot.review.labels import LabelError, dismiss_item, label_item
+from bot.review.sources import default_candidates, export
+from bot.review.summary import build_report
 from bot.settings import Settings
+from core.intents import entities
 
-from . import taxonomy
-from .apply import Workspace, apply_labels
-from .inbox import STATUSES, Inbox, ItemNotFound
-from .labels import LabelError, dismiss_item, label_item
-from .sources import default_candidates, export
-from .summary import build_report
+from ..errors import GatewayError
+from ..paths import STATIC_DIR
 
-STATIC = Path(__file__).resolve().parent / "static"
 ACTOR = "web"
 
 router = APIRouter(tags=["trainer"])
@@ -78,12 +78,12 @@ InboxDep = Annotated[Inbox, Depends(get_inbox)]
 
 @router.get("/trainer", include_in_schema=False)
 def trainer_page() -> FileResponse:
-    return FileResponse(STATIC / "trainer.html", media_type="text/html; charset=utf-8")
+    return FileResponse(STATIC_DIR / "trainer.html", media_type="text/html; charset=utf-8")
 
 
 @router.get("/trainer/trainer.js", include_in_schema=False)
 def trainer_script() -> FileResponse:
-    return FileResponse(STATIC / "trainer.js", media_type="text/javascript; charset=utf-8")
+    return FileResponse(STATIC_DIR / "trainer.js", media_type="text/javascript; charset=utf-8")
 
 
 @router.get("/api/trainer/choices", summary="可选的意图、实体与知识条目", dependencies=[Authorized])
@@ -91,7 +91,7 @@ def choices() -> Dict[str, Any]:
     entries = taxonomy.knowledge_entries()
     return {
         "intents": taxonomy.intent_choices(),
-        "entities": sorted(taxonomy.entities()),
+        "entities": sorted(entities()),
         "knowledge": [{"id": k, "title": v} for k, v in sorted(entries.items())],
         "statuses": STATUSES,
     }
@@ -112,7 +112,7 @@ def items(inbox: InboxDep, status: str = "open") -> Dict[str, Any]:
 
 @router.post("/api/trainer/items/{item_id}/label", summary="标注", dependencies=[Authorized])
 def label(item_id: int, body: LabelBody, inbox: InboxDep) -> Dict[str, Any]:
-    entities = [e.dict() for e in body.entities]
+    entities = [e.model_dump() for e in body.entities]
     try:
         item = label_item(inbox, item_id, ACTOR, body.intent, entities, body.kb_entry)
     except ItemNotFound as error:

@@ -1,4 +1,4 @@
-"""Beijing time: every time the API stores, compares or returns is Asia/Shanghai wall-clock time."""
+"""Beijing time: every process stores, compares, parses and shows Asia/Shanghai wall-clock time."""
 
 from __future__ import annotations
 
