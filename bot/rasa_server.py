@@ -24,6 +24,26 @@ MODEL_NAME = re.compile(r"^(?:[a-z0-9_]+-)?[0-9a-f]{16}\.tar\.gz$")
 REFUSED = frozenset({("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train")})
 
 
+def command(python: str, model: Path, host: str, port: int, token: str, *rest: str) -> List[str]:
+    """The command line that starts this launcher with the HTTP API on `host`:`port`."""
+    return [
+        python,
+        "-m",
+        "bot.rasa_server",
+        "run",
+        "--enable-api",
+        # "=" form: a generated token may begin with "-", which argparse would take for an option.
+        f"--auth-token={token}",
+        "-i",
+        host,
+        "-p",
+        str(port),
+        "-m",
+        str(model),
+        *rest,
+    ]
+
+
 def models_dir() -> Path:
     return Path(os.environ.get("RASA_MODELS_DIR") or PROJECT_ROOT / "models").resolve()
 

@@ -19,6 +19,7 @@ import httpx
 import yaml
 
 from bot.model import rasa_bin, train
+from bot.rasa_server import command as rasa_command
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 
 BIN = Path(sys.executable).parent
@@ -100,27 +101,19 @@ def action_server(settings: Settings) -> Service:
 def rasa_server(settings: Settings, model: Path) -> Service:
     token = settings.resolved_rasa_token()
     # bot.rasa_server is `rasa run` that serves only this project's models (Rasa environment).
-    command = [
+    command = rasa_command(
         str(rasa_bin("python")),
-        "-m",
-        "bot.rasa_server",
-        "run",
-        "--enable-api",
-        # "=" form: a generated token may begin with "-", which argparse would take for an option.
-        f"--auth-token={token}",
-        "-i",
+        model,
         settings.rasa_host,
-        "-p",
-        str(settings.rasa_port),
-        "-m",
-        str(model),
+        settings.rasa_port,
+        token,
         "--endpoints",
         str(write_endpoints(settings)),
         "--credentials",
         str(write_credentials(settings)),
         "--log-file",
         str(settings.var_dir / "rasa.log"),
-    ]
+    )
     health = f"{settings.rasa_url}/status?token={token}"
     env = {
         "PYTHONPATH": str(PROJECT_ROOT),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import httpx
 
+from bot.rasa_server import command as rasa_command
 from core.paths import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -100,20 +101,7 @@ def start_rasa(model: Path, var_dir: Path, port: int) -> Assistant:
     var_dir.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
     url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "bot.rasa_server",
-        "run",
-        "--enable-api",
-        f"--auth-token={token}",
-        "-i",
-        "127.0.0.1",
-        "-p",
-        str(port),
-        "-m",
-        str(model),
-    ]
+    command = rasa_command(sys.executable, model, "127.0.0.1", port, token)
     with open(var_dir / "rasa.out", "ab") as log:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
     running = Assistant(url, token, [process])
