@@ -21,17 +21,38 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from bot.model import MODELS_DIR, cache_dir, model_path, train
-from bot.nlu.evaluate import Example, Prediction, agent_parser, predict
+from bot.nlu.evaluate import FALLBACK, Example, Prediction, agent_parser, predict
 
 STOCK_EPOCHS = 10
 STOCK_PREFIX = f"peer_pipeline_diet{STOCK_EPOCHS}-"
 SETS = {"dev": "dev.yml", "test": "test.yml"}
+
+
+def strict_figures(predictions: List[Prediction]) -> Dict[str, float]:
+    """Accuracy and macro-F1 with a fallback counted as a miss, fallback rate, and the
+    accuracy when every fallback is replaced by the classifier's own best guess."""
+    from sklearn.metrics import f1_score
+
+    gold = [p.example.intent for p in predictions]
+    strict = [FALLBACK if p.fell_back else p.intent for p in predictions]
+    n = max(1, len(gold))
+    guessed = sum(p.intent == p.example.intent for p in predictions)
+    return {
+        "questions": len(gold),
+        "accuracy": sum(g == s for g, s in zip(gold, strict, strict=True)) / n,
+        "macro_f1": float(
+            f1_score(gold, strict, labels=sorted(set(gold)), average="macro", zero_division=0)
+        ),
+        "fallback_rate": sum(p.fell_back for p in predictions) / n,
+        "accuracy_ignoring_fallback": guessed / n,
+    }
 
 
 @dataclass
@@ -40,26 +61,13 @@ class Result:
     model: Path
     current: bool
     predictions: List[Prediction]
+    parse_ms: List[float] = field(default_factory=list)
 
     def strict(self, p: Prediction) -> str:
-        return "nlu_fallback" if p.fell_back else p.intent
+        return FALLBACK if p.fell_back else p.intent
 
     def figures(self) -> Dict[str, float]:
-        from sklearn.metrics import f1_score
-
-        gold = [p.example.intent for p in self.predictions]
-        strict = [self.strict(p) for p in self.predictions]
-        n = max(1, len(gold))
-        guessed = sum(p.intent == p.example.intent for p in self.predictions)
-        return {
-            "questions": len(gold),
-            "accuracy": sum(g == s for g, s in zip(gold, strict, strict=True)) / n,
-            "macro_f1": float(
-                f1_score(gold, strict, labels=sorted(set(gold)), average="macro", zero_division=0)
-            ),
-            "fallback_rate": sum(p.fell_back for p in self.predictions) / n,
-            "accuracy_ignoring_fallback": guessed / n,
-        }
+        return strict_figures(self.predictions)
 
 
 def load_questions(which: str) -> List[Example]:
@@ -103,9 +111,19 @@ def stock_model(explicit: Optional[Path]) -> Tuple[Path, bool]:
     return (found, False) if found else (train(config, nlu_only=True), True)
 
 
-def evaluate(name: str, model: Path, current: bool, examples: List[Example]) -> Result:
+def evaluate(
+    name: str, model: Path, current: bool, examples: List[Example], timed: bool = False
+) -> Result:
+    """Parse every example with the model; `timed` also records each parse in milliseconds."""
     parse = agent_parser(model)
-    return Result(name, model, current, [predict(example, parse) for example in examples])
+    result = Result(name, model, current, [])
+    if timed:
+        parse("你好")  # the first parse builds lazily loaded parts
+    for example in examples:
+        t0 = time.perf_counter()
+        result.predictions.append(predict(example, parse))
+        result.parse_ms.append((time.perf_counter() - t0) * 1000)
+    return result
 
 
 def report(results: List[Result], which: str) -> str:
@@ -149,6 +167,72 @@ def report(results: List[Result], which: str) -> str:
     return "\n".join(lines)
 
 
+# A wrong answer costs twice a fallback: a fallback still gets a knowledge-base search and a
+# "did you mean" offer, a confidently wrong intent sends the user down the wrong path.
+WRONG_COST = 2.0
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+AMBIGUITIES = (0.0, 0.04, 0.08, 0.12)
+
+
+def falls_back(p: Prediction, threshold: float, ambiguity: float) -> bool:
+    """What FallbackClassifier decides for this prediction's ranking at these thresholds."""
+    if not p.ranking:
+        return True
+    top = p.ranking[0][1]
+    second = p.ranking[1][1] if len(p.ranking) > 1 else 0.0
+    return top < threshold or top - second < ambiguity
+
+
+def sweep(predictions: List[Prediction]) -> List[Dict[str, float]]:
+    """Right answers, wrong answers and fallbacks at every threshold pair, cheapest first."""
+    rows = []
+    n = max(1, len(predictions))
+    for threshold in THRESHOLDS:
+        for ambiguity in AMBIGUITIES:
+            fell = [falls_back(p, threshold, ambiguity) for p in predictions]
+            right = sum(
+                not f and p.ranking[0][0] == p.example.intent
+                for p, f in zip(predictions, fell, strict=True)
+            )
+            fallbacks = sum(fell)
+            wrong = len(predictions) - right - fallbacks
+            rows.append(
+                {
+                    "threshold": threshold,
+                    "ambiguity": ambiguity,
+                    "accuracy": right / n,
+                    "wrong_rate": wrong / n,
+                    "fallback_rate": fallbacks / n,
+                    "cost": (WRONG_COST * wrong + fallbacks) / n,
+                }
+            )
+    return sorted(rows, key=lambda r: (r["cost"], -r["accuracy"]))
+
+
+def sweep_report(result: Result, current: tuple[float, float]) -> str:
+    lines = [
+        f"fallback thresholds on {len(result.predictions)} questions, {result.name} "
+        f"(cost = {WRONG_COST:g} x wrong + fallbacks; current {current[0]:g}/{current[1]:g})",
+        f"{'threshold':>10}{'ambiguity':>10}{'accuracy':>10}{'wrong':>8}{'fallback':>10}"
+        f"{'cost':>8}",
+    ]
+    for r in sweep(result.predictions)[:12]:
+        mark = "  <- current" if (r["threshold"], r["ambiguity"]) == current else ""
+        lines.append(
+            f"{r['threshold']:>10g}{r['ambiguity']:>10g}{r['accuracy']:>10.3f}"
+            f"{r['wrong_rate']:>8.3f}{r['fallback_rate']:>10.3f}{r['cost']:>8.3f}{mark}"
+        )
+    return "\n".join(lines)
+
+
+def configured_thresholds(config: str = "config.yml") -> tuple[float, float]:
+    import yaml
+
+    pipeline = yaml.safe_load(Path(config).read_text(encoding="utf-8"))["pipeline"]
+    fallback = next(c for c in pipeline if c["name"] == "FallbackClassifier")
+    return float(fallback["threshold"]), float(fallback.get("ambiguity_threshold", 0.1))
+
+
 def to_json(results: List[Result], which: str) -> Dict[str, object]:
     return {
         "set": which,
@@ -174,7 +258,7 @@ def to_json(results: List[Result], which: str) -> Dict[str, object]:
     }
 
 
-def _quiet() -> None:
+def quiet() -> None:
     """Rasa logs every parsed message at debug level through structlog; keep warnings only."""
     import logging
 
@@ -190,8 +274,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model", type=Path, help="our model archive")
     parser.add_argument("--stock-model", type=Path, help="stock pipeline model archive")
     parser.add_argument("--json", type=Path, help="also write figures and predictions here")
+    parser.add_argument(
+        "--sweep", action="store_true", help="also try fallback thresholds on our model"
+    )
     args = parser.parse_args(argv)
-    _quiet()
+    quiet()
     examples = load_questions(args.which_set)
     results = []
     if args.which in ("ours", "both"):
@@ -202,6 +289,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         name = f"stock (DIET {STOCK_EPOCHS} ep)"
         results.append(evaluate(name, model, current, examples))
     print(report(results, args.which_set))
+    if args.sweep and args.which in ("ours", "both"):
+        print("\n" + sweep_report(results[0], configured_thresholds()))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
