@@ -25,7 +25,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.model import MODELS_DIR, cache_dir, model_path, train
 from bot.nlu.evaluate import FALLBACK, Example, Prediction, agent_parser, predict
@@ -55,6 +55,17 @@ def strict_figures(predictions: List[Prediction]) -> Dict[str, float]:
     }
 
 
+Ranking = List[Tuple[str, float]]
+
+
+def ranking_of(parsed: Dict[str, Any]) -> Ranking:
+    return [
+        (str(r.get("name")), float(r.get("confidence") or 0.0))
+        for r in parsed.get("intent_ranking") or []
+        if r.get("name") != FALLBACK
+    ]
+
+
 @dataclass
 class Result:
     name: str
@@ -62,6 +73,8 @@ class Result:
     current: bool
     predictions: List[Prediction]
     parse_ms: List[float] = field(default_factory=list)
+    # Per prediction: the classifier's intents and confidences, best first, no nlu_fallback.
+    rankings: List[Ranking] = field(default_factory=list)
 
     def strict(self, p: Prediction) -> str:
         return FALLBACK if p.fell_back else p.intent
@@ -119,10 +132,18 @@ def evaluate(
     result = Result(name, model, current, [])
     if timed:
         parse("你好")  # the first parse builds lazily loaded parts
+    last: Dict[str, Any] = {}
+
+    def keep(text: str) -> Dict[str, Any]:
+        last.clear()
+        last.update(parse(text))
+        return last
+
     for example in examples:
         t0 = time.perf_counter()
-        result.predictions.append(predict(example, parse))
+        result.predictions.append(predict(example, keep))
         result.parse_ms.append((time.perf_counter() - t0) * 1000)
+        result.rankings.append(ranking_of(last))
     return result
 
 
@@ -174,28 +195,29 @@ THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 AMBIGUITIES = (0.0, 0.04, 0.08, 0.12)
 
 
-def falls_back(p: Prediction, threshold: float, ambiguity: float) -> bool:
-    """What FallbackClassifier decides for this prediction's ranking at these thresholds."""
-    if not p.ranking:
+def falls_back(ranking: Ranking, threshold: float, ambiguity: float) -> bool:
+    """What FallbackClassifier decides for this ranking at these thresholds."""
+    if not ranking:
         return True
-    top = p.ranking[0][1]
-    second = p.ranking[1][1] if len(p.ranking) > 1 else 0.0
+    top = ranking[0][1]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
     return top < threshold or top - second < ambiguity
 
 
-def sweep(predictions: List[Prediction]) -> List[Dict[str, float]]:
+def sweep(result: Result) -> List[Dict[str, float]]:
     """Right answers, wrong answers and fallbacks at every threshold pair, cheapest first."""
     rows = []
-    n = max(1, len(predictions))
+    pairs = list(zip(result.predictions, result.rankings, strict=True))
+    n = max(1, len(pairs))
     for threshold in THRESHOLDS:
         for ambiguity in AMBIGUITIES:
-            fell = [falls_back(p, threshold, ambiguity) for p in predictions]
+            fell = [falls_back(ranking, threshold, ambiguity) for _, ranking in pairs]
             right = sum(
-                not f and p.ranking[0][0] == p.example.intent
-                for p, f in zip(predictions, fell, strict=True)
+                not f and ranking[0][0] == p.example.intent
+                for (p, ranking), f in zip(pairs, fell, strict=True)
             )
             fallbacks = sum(fell)
-            wrong = len(predictions) - right - fallbacks
+            wrong = len(pairs) - right - fallbacks
             rows.append(
                 {
                     "threshold": threshold,
@@ -216,7 +238,7 @@ def sweep_report(result: Result, current: tuple[float, float]) -> str:
         f"{'threshold':>10}{'ambiguity':>10}{'accuracy':>10}{'wrong':>8}{'fallback':>10}"
         f"{'cost':>8}",
     ]
-    for r in sweep(result.predictions)[:12]:
+    for r in sweep(result)[:12]:
         mark = "  <- current" if (r["threshold"], r["ambiguity"]) == current else ""
         lines.append(
             f"{r['threshold']:>10g}{r['ambiguity']:>10g}{r['accuracy']:>10.3f}"

@@ -42,8 +42,6 @@ class Prediction:
     confidence: float
     fell_back: bool
     entities: List[EntityKey]
-    # The classifier's intents and confidences, best first, without nlu_fallback.
-    ranking: List[Tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -95,14 +93,10 @@ def predict(example: Example, parse: Parse) -> Prediction:
     intent = result.get("intent") or {}
     name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
     fell_back = name == FALLBACK
-    ranking = [
-        (str(r.get("name")), float(r.get("confidence") or 0.0))
-        for r in result.get("intent_ranking") or []
-        if r.get("name") != FALLBACK
-    ]
     if fell_back:
         # The classifier's own best guess is what the fallback offers first.
-        name = ranking[0][0] if ranking else ""
+        ranking = [r for r in result.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+        name = ranking[0]["name"] if ranking else ""
     text = result.get("text") or example.text
     keys = []
     for e in result.get("entities") or []:
@@ -110,7 +104,7 @@ def predict(example: Example, parse: Parse) -> Prediction:
             keys.append(_key(e["entity"], e.get("value", "")))
         else:
             keys.append(_key(e["entity"], text[e["start"] : e["end"]]))
-    return Prediction(example, name, confidence, fell_back, keys, ranking)
+    return Prediction(example, name, confidence, fell_back, keys)
 
 
 def score(predictions: List[Prediction]) -> Report:
