@@ -9,8 +9,8 @@ fallback is replaced by the classifier's own best guess, and the misses per inte
 
 Models. Ours: `--model`, else the model make train builds for the current inputs, else the
 newest of ours in models/ or the model cache. Stock: `--stock-model`, else a stock model
-(bench/peer_pipeline.yml with DIET at 10 epochs, as bench/nlu_compare.py --peer-epochs 10
-trains it) already in models/ or the cache, from any inputs; only when there is none is it
+(bench/peer_pipeline.yml with DIET at 10 epochs, the `stock` variant of bench/nlu_compare.py)
+already in models/ or the cache, from any inputs; only when there is none is it
 trained, once, with nlu_compare's code. The output says which model files were used and
 whether they match the current training data.
 
