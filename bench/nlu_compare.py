@@ -229,6 +229,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         return real_main(["--set", "test"])
     chosen = list(VARIANTS) if args.table else args.variants.split(",")
+    unknown = [key for key in chosen if key not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
     rows = []
     for key in chosen:
         variant = VARIANTS[key]
