@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceRev
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.answer import Reply, render_entry, render_section
-from knowledge.followup import Topic, read_cues, without_clearing
+from knowledge.followup import Topic, is_greeting, read_cues, without_clearing
 from knowledge.labels import intent_label
 from knowledge.law_search import question_concepts
 from knowledge.resolve import Answer, default_resolver
@@ -174,7 +174,8 @@ class ActionReplyInContext(Action):
         text = (tracker.latest_message.get("text") or "").strip()
         topic = current_topic(tracker)
         cues = read_cues(text)
-        if intent == "greet":
+        if intent == "greet" and (topic is None or is_greeting(text)):
+            # A greeting starts afresh; "在大连呢" taken for one still follows the topic.
             dispatcher.utter_message(response="utter_greet")
             return forget_topic()
         if cues.clears and len(without_clearing(text)) < 4:

@@ -114,10 +114,10 @@ VARIANTS = {
             (_project_parts, _set_diet(epochs=30)),
         ),
         Variant(
-            "ours-1layer",
-            "ours, 1 transformer layer, 20 epochs",
+            "ours-0layers",
+            "ours, no transformer layer, 50 epochs",
             "config.yml",
-            (_set_diet(number_of_transformer_layers=1, epochs=20),),
+            (_set_diet(number_of_transformer_layers=0, epochs=50),),
         ),
         Variant(
             "ours-2layers",
@@ -126,8 +126,8 @@ VARIANTS = {
             (_set_diet(number_of_transformer_layers=2, epochs=10),),
         ),
         Variant("ours-charwb", "ours, char_wb 1-4 n-grams", "config.yml", (_char_wb,)),
-        Variant("ours-25ep", "ours, DIET 25 epochs", "config.yml", (_set_diet(epochs=25),)),
-        Variant("ours-100ep", "ours, DIET 100 epochs", "config.yml", (_set_diet(epochs=100),)),
+        Variant("ours-10ep", "ours, DIET 10 epochs", "config.yml", (_set_diet(epochs=10),)),
+        Variant("ours-40ep", "ours, DIET 40 epochs", "config.yml", (_set_diet(epochs=40),)),
     )
 }
 

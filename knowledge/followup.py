@@ -102,6 +102,12 @@ _SMALL_TALK = re.compile(
     r"没事了?|没有了|再见|拜拜|bye|88|就这些|没别的了?|那就这样|先这样|不用了|好|了|啦|啊|呀"
 )
 
+# Words that make a message a greeting; "在大连呢" may be classified as one without them.
+_GREETING = re.compile(
+    r"你好|您好|你們好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|晚安|在吗|在不在|有人吗|"
+    r"hello|hi|hey|嗨|哈喽|哈啰|喂|打扰了"
+)
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -178,6 +184,11 @@ def is_small_talk(text: str) -> bool:
     """Only thanks, okays and goodbyes ("好的谢谢,再见"), nothing to answer."""
     bare = _strip(text)
     return bool(bare) and not _SMALL_TALK.sub("", bare)
+
+
+def is_greeting(text: str) -> bool:
+    """The message says hello in so many words ("你好", "在吗", "hi")."""
+    return bool(_GREETING.search(normalize_text(text).lower()))
 
 
 def is_elliptical(text: str) -> bool:

@@ -383,7 +383,12 @@ class Resolver:
         if self._wants_section(result, cues):
             return self._decide(result, text, cues, city, intent)
         if self._legalish(intent, result, concepts, text):
-            return self.legal(query, concept_text=text, topic=None, plain=result)
+            answer = self.legal(query, concept_text=text, topic=None, plain=result)
+            if answer.kind != "no_specific" or concepts - SERVICE_CONCEPTS:
+                return answer
+            # Only NLU called it legal and no article answers it ("被骗了找谁"): the guides may.
+            intent = None
+            result = self.index.search(query, intent=None, city=city)
         if self._uncovered(result, text, concepts):
             # A guidance answer that misses the question's legal point ("能要求听证吗" after a
             # 免罚 answer): the legal answer, if there is one that covers it.

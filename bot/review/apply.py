@@ -28,6 +28,9 @@ from .nludata import (
 
 HELD_OUT_NLU = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 HELD_OUT_QUESTIONS = PROJECT_ROOT / "tests" / "knowledge" / "eval_questions.yml"
+# The real questions people typed (both halves): they measure generalisation, so none of them
+# may become a training example.
+REAL_QUESTIONS = PROJECT_ROOT / "tests" / "nlu" / "real" / "all.yml"
 
 
 @dataclass
@@ -36,7 +39,7 @@ class Workspace:
 
     nlu_dir: Path
     knowledge_dir: Path
-    held_out: Sequence[Path] = (HELD_OUT_NLU, HELD_OUT_QUESTIONS)
+    held_out: Sequence[Path] = (HELD_OUT_NLU, HELD_OUT_QUESTIONS, REAL_QUESTIONS)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Workspace:
@@ -47,9 +50,10 @@ class Workspace:
         for path in self.held_out:
             if not path.exists():
                 continue
-            if path.name == HELD_OUT_QUESTIONS.name:
+            if path.name in (HELD_OUT_QUESTIONS.name, REAL_QUESTIONS.name):
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                keys |= {text_key(str(q.get("q", ""))) for q in data.get("questions") or []}
+                field = "q" if path.name == HELD_OUT_QUESTIONS.name else "text"
+                keys |= {text_key(str(q.get(field, ""))) for q in data.get("questions") or []}
             else:
                 keys |= {e.key for e in load_examples(path.parent) if e.file == path.name}
         return keys

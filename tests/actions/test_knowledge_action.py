@@ -135,6 +135,15 @@ async def test_a_greeting_clears_the_topic() -> None:
     assert {"kb_topic", "kb_entry"} == {e["name"] for e in events if e["value"] is None}
 
 
+async def test_a_place_taken_for_a_greeting_follows_the_topic() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("在大连呢", "greet", slots={"kb_topic": RESIDENCE_TOPIC})
+    events = await ActionReplyInContext().run(dispatcher, t, {})
+    assert "utter_greet" not in [m.get("response") for m in dispatcher.messages]
+    assert "居住证" in dispatcher.messages[0]["text"]
+    assert slot(events, "kb_topic")["city"] == "大连"
+
+
 async def test_thanks_and_goodbye_nlu_could_not_place_get_a_goodbye() -> None:
     messages, events = await answer(tracker("谢谢拜拜", "nlu_fallback"))
     assert messages[0]["response"] == "utter_goodbye"

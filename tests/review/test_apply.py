@@ -7,8 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.review.apply import Workspace, apply_labels
+from bot.review.apply import REAL_QUESTIONS, Workspace, apply_labels
 from bot.review.inbox import Candidate, Inbox
 from bot.review.labels import LabelError, label_item
 from bot.review.nludata import find_clashes, load_examples
@@ -108,6 +109,16 @@ def test_held_out_evaluation_text_is_refused(inbox: Inbox, workspace: Workspace)
     example = next(e for e in held_out if e.file == workspace.held_out[0].name)
     item_id = _add(inbox, example.text)
     label_item(inbox, item_id, "test", intent=example.intent)
+    (outcome,) = apply_labels(inbox, workspace, "test").outcomes
+    assert (outcome.status, "评测集" in outcome.message) == ("refused", True)
+
+
+def test_a_real_question_of_the_evaluation_set_is_refused(
+    inbox: Inbox, workspace: Workspace
+) -> None:
+    real = yaml.safe_load(REAL_QUESTIONS.read_text(encoding="utf-8"))["questions"][0]
+    item_id = _add(inbox, real["text"])
+    label_item(inbox, item_id, "test", intent=real["intent"])
     (outcome,) = apply_labels(inbox, workspace, "test").outcomes
     assert (outcome.status, "评测集" in outcome.message) == ("refused", True)
 
