@@ -77,3 +77,13 @@ def test_the_near_equal_rule() -> None:
     assert real.near_equal(real.key("居住證到期了怎麼辦"), real.key("居住证到期了怎么办?"))
     assert not real.near_equal(real.key("沈阳公积金"), real.key("沈阳"))
     assert not real.near_equal(real.key("驾照丢了怎么办"), real.key("驾照过期了怎么办"))
+
+
+def test_real_training_questions_are_trained_and_come_from_other_pages() -> None:
+    questions = real.load(real.HERE / "training.yml")
+    assert all(str(q.get("source", "")).startswith("http") for q in questions)
+    trained = {text for text, _ in real.training_texts()}
+    assert not [q["text"] for q in questions if q["text"] not in trained]
+    assert not {str(q["source"]) for q in questions} & {
+        str(q["source"]) for q in real.load(real.ALL)
+    }
