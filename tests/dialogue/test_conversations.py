@@ -34,26 +34,50 @@ def test_handoff_is_marked_for_connectors(assistant: Assistant) -> None:
     assert assistant.tracker(sender)["slots"]["handoff_requested"] is True
 
 
-def test_unclear_message_offers_two_topics_and_none_of_them(assistant: Assistant) -> None:
-    replies = assistant.send("那个东西弄完了没有呢")
+# Vague messages that name nothing; which of them a given model cannot place varies with the
+# training data, so the fallback tests use the first the served model falls back on.
+VAGUE = (
+    "那个东西弄完了没有呢",
+    "就是上回说的那个事儿",
+    "上次那个还差点啥",
+    "那玩意儿到底行不行啊",
+    "这事儿你给句准话",
+    "就那个呗还能是啥",
+)
+
+
+@pytest.fixture(scope="module")
+def unclear(assistant: Assistant) -> str:
+    placed = {text: assistant.parse(text)["intent"]["name"] for text in VAGUE}
+    falling_back = [text for text, intent in placed.items() if intent == "nlu_fallback"]
+    assert falling_back, f"the model places every vague message: {placed}"
+    return falling_back[0]
+
+
+def test_unclear_message_offers_two_topics_and_none_of_them(
+    assistant: Assistant, unclear: str
+) -> None:
+    replies = assistant.send(unclear)
     options = buttons(replies)
     assert options[-1] == {"title": "都不是", "payload": "/out_of_scope"}
     assert len(options) == 3
     assert all(o["payload"].startswith("/") for o in options)
 
 
-def test_choosing_a_topic_after_the_fallback_answers_it(assistant: Assistant) -> None:
+def test_choosing_a_topic_after_the_fallback_answers_it(assistant: Assistant, unclear: str) -> None:
     sender = uuid.uuid4().hex
-    first = assistant.send("那个东西弄完了没有呢", sender)
+    first = assistant.send(unclear, sender)
     topic = buttons(first)[0]["payload"]
     answer = assistant.send(topic, sender)
     assert texts(answer).strip()
     assert "没太明白" not in texts(answer)
 
 
-def test_none_of_them_asks_to_rephrase_then_gives_up_politely(assistant: Assistant) -> None:
+def test_none_of_them_asks_to_rephrase_then_gives_up_politely(
+    assistant: Assistant, unclear: str
+) -> None:
     sender = uuid.uuid4().hex
-    assistant.send("那个东西弄完了没有呢", sender)
+    assistant.send(unclear, sender)
     assert "换个说法" in texts(assistant.send("/out_of_scope", sender))
     final = assistant.send("就是那个呗你懂的", sender)
     # Asked once more which topic, or pointed to 12345: never a dead end.

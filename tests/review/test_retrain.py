@@ -26,9 +26,16 @@ from tests.assistant import Assistant
 
 pytestmark = pytest.mark.rasa
 
-# Northeastern dialect for "I want a lawyer I don't have to pay": 法律援助.
-QUESTION = "俺想找个律师不花钱的咋整"
+# Northeastern dialect for "I want a lawyer I don't have to pay" (法律援助), in several wordings:
+# the test takes the first the served model does not yet understand.
+QUESTIONS = (
+    "俺想找个律师不花钱的咋整",
+    "兜里没几个子儿 官司想找人帮着打 上哪整去",
+    "俺们老百姓请不起大律师 公家管给派一个不",
+    "掏不起那律师钱 有没有白给帮忙的地儿",
+)
 INTENT = "legal_aid"
+REVIEW_THRESHOLD = 0.6
 RETRAIN_EPOCHS = 8
 
 # Runs in its own process of the Rasa environment, which trains: training and loading a second
@@ -47,20 +54,30 @@ print("RESULT " + json.dumps(parse_texts(model, [text])[0]["intent"]))
 def test_a_labelled_message_is_understood_after_retraining(
     assistant: Assistant, workspace: Workspace, inbox: Inbox, tmp_path: Path
 ) -> None:
-    before = assistant.parse(QUESTION)["intent"]
-    assert before["name"] != INTENT, f"the current model already understands {QUESTION!r}"
-    assistant.send(QUESTION, sender=f"review-{uuid.uuid4().hex}")
+    parsed = {text: assistant.parse(text)["intent"] for text in QUESTIONS}
+    # Not understood: another intent, or this one below the confidence the export looks for.
+    unknown = [
+        text
+        for text, intent in parsed.items()
+        if intent["name"] != INTENT or intent["confidence"] < REVIEW_THRESHOLD
+    ]
+    assert unknown, f"the current model already understands every wording: {parsed}"
+    question, before = unknown[0], parsed[unknown[0]]
+    assistant.send(question, sender=f"review-{uuid.uuid4().hex}")
 
     tracker_db = assistant.settings.tracker_database_path
-    export(inbox, default_candidates(tracker_db, "", f"sqlite:///{tmp_path / 'fb.db'}", 0.6))
-    (item,) = [i for i in inbox.items() if i.text == QUESTION]
+    export(
+        inbox,
+        default_candidates(tracker_db, "", f"sqlite:///{tmp_path / 'fb.db'}", REVIEW_THRESHOLD),
+    )
+    (item,) = [i for i in inbox.items() if i.text == question]
     label_item(inbox, item.id, "test", intent=INTENT)
     counted = len(load_examples(workspace.nlu_dir))
     (outcome,) = apply_labels(inbox, workspace, "test").outcomes
     assert outcome.status == "applied"
     assert len(load_examples(workspace.nlu_dir)) == counted + 1
 
-    arguments = [str(tmp_path), str(workspace.nlu_dir), str(RETRAIN_EPOCHS), QUESTION]
+    arguments = [str(tmp_path), str(workspace.nlu_dir), str(RETRAIN_EPOCHS), question]
     run = subprocess.run(
         [str(rasa_bin("python")), "-c", RETRAIN, *arguments],
         cwd=PROJECT_ROOT,
@@ -72,4 +89,4 @@ def test_a_labelled_message_is_understood_after_retraining(
     result = json.loads(run.stdout.split("RESULT ", 1)[1].splitlines()[0])
     print(f"before: {before}  after: {result}")
     assert result["name"] == INTENT
-    assert result["confidence"] > max(before["confidence"], 0.6)
+    assert result["confidence"] > max(before["confidence"], REVIEW_THRESHOLD)
