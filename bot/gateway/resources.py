@@ -15,6 +15,7 @@ from connectors.hotline.assist import AgentAssist
 from connectors.hotline.calls import CallFeed, CallStore
 from connectors.hotline.feedback import FeedbackStore
 from connectors.hotline.service import HotlineService
+from connectors.http_logs import hide_query_strings
 from connectors.limits import RateLimiter
 from connectors.rasa import RasaClient
 from connectors.store import KeyValueStore, MemoryStore, RedisStore
@@ -50,6 +51,8 @@ class Resources:
 
 async def open_resources(settings: Settings) -> Resources:
     """One shared HTTP client, the state store, the connectors; the knowledge index warmed up."""
+    # Rasa's token and WeChat's credentials travel in query strings of this client's requests.
+    hide_query_strings()
     timeout = httpx.Timeout(settings.http_read_timeout, connect=settings.http_connect_timeout)
     http = httpx.AsyncClient(
         timeout=timeout, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)

@@ -32,7 +32,7 @@ from connectors.rasa import NO_REPLY_TEXT, RasaClient, RasaUnavailable, handoff_
 from connectors.store import KeyValueStore
 
 from . import menu
-from .api import WeChatApi
+from .api import WeChatApi, failure_summary
 from .render import render_messages, split_text
 
 logger = logging.getLogger(__name__)
@@ -181,8 +181,11 @@ class WeChatConnector:
                 if not await self.api.send_text(openid, part):
                     return
             except Exception as error:
+                # No traceback: the httpx error's text has the URL with the secret or token.
                 logger.error(
-                    "wechat.cs_send_failed user=%s error=%s", user_tag(openid), error, exc_info=True
+                    "wechat.cs_send_failed user=%s error=%s",
+                    user_tag(openid),
+                    failure_summary(error),
                 )
                 return
         logger.info("wechat.cs_sent parts=%s user=%s", len(parts), user_tag(openid))

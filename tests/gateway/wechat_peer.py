@@ -14,11 +14,15 @@ import httpx
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
+from tests.log_guard import watch_secrets
+
 MODES = ("plain", "compatible", "safe")
 
 
 def new_aes_key() -> str:
-    return base64.b64encode(os.urandom(32)).decode()[:-1]
+    key = base64.b64encode(os.urandom(32)).decode()[:-1]
+    watch_secrets(key)
+    return key
 
 
 def signature(*parts: str) -> str:
