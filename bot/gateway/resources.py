@@ -18,6 +18,7 @@ from connectors.hotline.service import HotlineService
 from connectors.http_logs import hide_query_strings
 from connectors.limits import RateLimiter
 from connectors.rasa import RasaClient
+from connectors.replay import ReplayGuard
 from connectors.store import KeyValueStore, MemoryStore, RedisStore
 from connectors.wechat.api import WeChatApi
 from connectors.wechat.handler import WeChatConnector
@@ -39,6 +40,7 @@ class Resources:
     hotline: HotlineService
     feed: CallFeed
     limiter: RateLimiter
+    replay: ReplayGuard
 
     async def close(self) -> None:
         if self.wechat is not None:
@@ -111,5 +113,15 @@ async def open_resources(settings: Settings) -> Resources:
         "on" if wechat else "off",
     )
     return Resources(
-        settings, http, redis, store, rasa, wechat, wechat_config, hotline, feed, limiter
+        settings,
+        http,
+        redis,
+        store,
+        rasa,
+        wechat,
+        wechat_config,
+        hotline,
+        feed,
+        limiter,
+        ReplayGuard(store),
     )

@@ -16,6 +16,7 @@ class FakeReplica:
     name: str
     failing: bool = False
     seen: List[str] = field(default_factory=list)
+    url: str = ""  # where it is served, once it is
 
     def app(self) -> FastAPI:
         app = FastAPI()

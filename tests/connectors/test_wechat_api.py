@@ -76,7 +76,7 @@ async def test_bad_credentials_raise_instead_of_looping(platform: FakeWeChatPlat
 
 
 class LongAnswerRasa(RasaClient):
-    """Answers every message with more than one passive reply holds, so the rest goes via the API."""
+    """Answers with more than a passive reply holds, so the rest goes through the API."""
 
     def __init__(self) -> None:
         super().__init__(httpx.AsyncClient(), ["http://rasa.invalid"], "t", 1.0, 1.0)

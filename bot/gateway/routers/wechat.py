@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from connectors.limits import RATE_LIMITED_REPLY
+from connectors.replay import nonce_key
 from connectors.wechat.handler import WeChatConnector
 from connectors.wechat.protocol import (
     WeChatConfig,
@@ -37,6 +38,15 @@ def _refuse(error: WeChatRequestError) -> GatewayError:
     return GatewayError(error.status, "wechat_request_refused", error.message)
 
 
+async def _check_nonce(
+    resources: ResourcesDep, config: WeChatConfig, query: Dict[str, str], body: bytes
+) -> None:
+    """A nonce is good for one request; only after every other check, so forgeries spend none."""
+    key = nonce_key("wechat", query["timestamp"], query["nonce"])
+    if not await resources.replay.nonce_fits(key, body, config.timestamp_window):
+        raise WeChatRequestError(403, "该 nonce 已被另一请求使用,疑似重放,请求被拒绝")
+
+
 @router.get("/webhooks/wechat", summary="微信服务器地址校验")
 async def verify_url(request: Request, resources: ResourcesDep) -> PlainTextResponse:
     config, _ = _configured(resources)
@@ -60,6 +70,7 @@ async def receive(request: Request, resources: ResourcesDep) -> Response:
         require_content_type(request, "text/xml", "application/xml")
         body = await read_limited(request)
         inbound = decode_message(config, query, body)
+        await _check_nonce(resources, config, query, body)
     except WeChatRequestError as error:
         raise _refuse(error) from error
     # WeChat's servers are the only peer, so only the user (OpenID) is limited, and the answer
