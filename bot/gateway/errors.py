@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Dict, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from connectors.store import StoreUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class GatewayError(Exception):
@@ -31,6 +36,17 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, error: GatewayError) -> JSONResponse:
         return error_response(error.status, error.code, error.message, error.headers)
+
+    @app.exception_handler(StoreUnavailable)
+    async def _store_down(request: Request, error: StoreUnavailable) -> JSONResponse:
+        route = getattr(request.scope.get("route"), "path", "<unmatched>")
+        logger.error("gateway.store_unavailable route=%s error=%s", route, error)
+        return error_response(
+            503,
+            "store_unavailable",
+            "服务暂时繁忙(状态存储不可用),请稍后重试",
+            {"Retry-After": "5"},
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -59,7 +59,15 @@ async def open_resources(settings: Settings) -> Resources:
     http = httpx.AsyncClient(
         timeout=timeout, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
     )
-    redis: Optional[Redis] = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis: Optional[Redis] = (
+        Redis.from_url(
+            settings.redis_url,
+            socket_connect_timeout=settings.redis_connect_timeout,
+            socket_timeout=settings.redis_socket_timeout,
+        )
+        if settings.redis_url
+        else None
+    )
     store: KeyValueStore = RedisStore(redis) if redis is not None else MemoryStore()
     rasa = RasaClient(
         http,

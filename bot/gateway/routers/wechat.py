@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Dict, Optional, Tuple
 
@@ -25,6 +26,8 @@ from ..errors import GatewayError
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["wechat"])
+# After the reply budget, what the store may still take before the answer must leave (5 s).
+GRACE = 0.3
 
 
 def _configured(resources: ResourcesDep) -> Tuple[WeChatConfig, WeChatConnector]:
@@ -63,6 +66,8 @@ async def verify_url(request: Request, resources: ResourcesDep) -> PlainTextResp
 
 @router.post("/webhooks/wechat", summary="接收微信消息与事件")
 async def receive(request: Request, resources: ResourcesDep) -> Response:
+    # WeChat waits 5 s: everything from here on, the shared store included, fits in the budget.
+    deadline = asyncio.get_running_loop().time() + resources.settings.wechat_reply_budget
     config, connector = _configured(resources)
     query = dict(request.query_params)
     try:
@@ -70,16 +75,22 @@ async def receive(request: Request, resources: ResourcesDep) -> Response:
         require_content_type(request, "text/xml", "application/xml")
         body = await read_limited(request)
         inbound = decode_message(config, query, body)
-        await _check_nonce(resources, config, query, body)
     except WeChatRequestError as error:
         raise _refuse(error) from error
-    # WeChat's servers are the only peer, so only the user (OpenID) is limited, and the answer
-    # is a text reply: an HTTP error would just make WeChat retry the message.
-    verdict = await resources.limiter.check(user=f"wechat:{inbound.message.source}")
-    if not verdict.allowed:
-        reply: Optional[str] = RATE_LIMITED_REPLY
-    else:
-        reply = await connector.handle(inbound.message)
+
+    async def answer() -> Optional[str]:
+        await _check_nonce(resources, config, query, body)
+        # WeChat's servers are the only peer, so only the user (OpenID) is limited, and the
+        # answer is a text reply: an HTTP error would just make WeChat retry the message.
+        verdict = await resources.limiter.check(user=f"wechat:{inbound.message.source}")
+        if not verdict.allowed:
+            return RATE_LIMITED_REPLY
+        return await connector.handle(inbound.message, deadline)
+
+    try:
+        reply = await connector.answer_in_time(inbound.message, answer(), deadline + GRACE)
+    except WeChatRequestError as error:
+        raise _refuse(error) from error
     if not reply:
         # "success" tells WeChat not to retry and to show nothing; any reply follows later.
         return PlainTextResponse("success")
