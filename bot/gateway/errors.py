@@ -57,4 +57,5 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         messages = {404: "没有这个地址", 405: "不支持该请求方法"}
         message = messages.get(error.status_code, str(error.detail))
-        return error_response(error.status_code, "http_error", message)
+        code = "body_too_large" if error.status_code == 413 else "http_error"
+        return error_response(error.status_code, code, message)
