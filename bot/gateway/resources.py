@@ -104,7 +104,7 @@ async def open_resources(settings: Settings) -> Resources:
         wechat = WeChatConnector(
             rasa, api, store, settings.wechat_reply_budget, settings.wechat_dedupe_ttl
         )
-    feed = CallFeed()
+    feed = CallFeed(max_subscribers=settings.agent_feed_max_subscribers)
     feedback = await asyncio.to_thread(FeedbackStore, settings.resolved_feedback_database_url())
     hotline = HotlineService(
         CallStore(store, settings.hotline_call_ttl),
