@@ -21,6 +21,7 @@ import yaml
 from bot.model import rasa_bin, train
 from bot.rasa_server import command as rasa_command
 from bot.settings import PROJECT_ROOT, Settings, get_settings
+from connectors.http_logs import hide_query_strings
 
 BIN = Path(sys.executable).parent
 
@@ -202,6 +203,7 @@ def start(
     """Start the services (all by default) and return once all are healthy, else raise."""
     settings = settings or get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    hide_query_strings()  # Rasa's health URL carries its token
     processes: List[subprocess.Popen] = []
     try:
         for service in chosen if chosen is not None else services(settings, train()):

@@ -181,6 +181,20 @@ class Settings(BaseSettings):
         self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.var_dir / 'service_api.db'}"
 
+    # Limits of the gateway's inputs and of its shared store (docs/connectors.md, Limits).
+    redis_connect_timeout: float = Field(
+        default=1.0, description="seconds to open a Redis connection before answering 503"
+    )
+    redis_socket_timeout: float = Field(
+        default=1.0, description="seconds one Redis command may take before answering 503"
+    )
+    gateway_max_body_bytes: int = Field(
+        default=1024 * 1024, description="largest request body any gateway route reads (413)"
+    )
+    agent_feed_max_subscribers: int = Field(
+        default=50, description="open agent-desk event streams per gateway process (503 beyond)"
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,16 +1,25 @@
 """Short-lived shared state: in-process with expiry by default, Redis when REDIS_URL is set.
 
-The gateway keeps four kinds of state here: WeChat dedupe keys, the WeChat access token,
-hotline call state and rate-limit counters. With several gateway replicas all of it must live
-in Redis, so the connectors only ever talk to this interface.
+The gateway keeps five kinds of state here: WeChat dedupe keys, the WeChat access token,
+hotline call state, rate-limit counters and the nonces of signed requests. With several
+gateway replicas all of it must live in Redis, so the connectors only ever talk to this
+interface. A Redis that is down or does not answer within its socket timeout raises
+StoreUnavailable, which every endpoint turns into a clear 503 or a Chinese reply.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable, Dict, Optional, Protocol, Tuple
+from typing import Awaitable, Callable, Dict, Optional, Protocol, Tuple, TypeVar
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+T = TypeVar("T")
+
+
+class StoreUnavailable(Exception):
+    """The shared store cannot be reached (refused, timed out, or failed)."""
 
 
 class KeyValueStore(Protocol):
@@ -89,21 +98,24 @@ class RedisStore:
         self.prefix = prefix
 
     async def add(self, key: str, value: str, ttl: float) -> bool:
-        return bool(await self.redis.set(self.prefix + key, value, nx=True, px=_ms(ttl)))
+        return bool(await _guard(self.redis.set(self.prefix + key, value, nx=True, px=_ms(ttl))))
 
     async def get(self, key: str) -> Optional[str]:
-        value = await self.redis.get(self.prefix + key)
+        value = await _guard(self.redis.get(self.prefix + key))
         if value is None:
             return None
         return value.decode() if isinstance(value, bytes) else str(value)
 
     async def set(self, key: str, value: str, ttl: float) -> None:
-        await self.redis.set(self.prefix + key, value, px=_ms(ttl))
+        await _guard(self.redis.set(self.prefix + key, value, px=_ms(ttl)))
 
     async def delete(self, key: str) -> None:
-        await self.redis.delete(self.prefix + key)
+        await _guard(self.redis.delete(self.prefix + key))
 
     async def incr(self, key: str, ttl: float) -> int:
+        return await _guard(self._incr(key, ttl))
+
+    async def _incr(self, key: str, ttl: float) -> int:
         # The expiry is set only when the counter has none (its first increment), so the window
         # is fixed and never extended; a counter left without TTL by a crash gets one next time.
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -113,6 +125,15 @@ class RedisStore:
         if int(pttl) < 0:
             await self.redis.pexpire(self.prefix + key, _ms(ttl))
         return int(count)
+
+
+async def _guard(call: Awaitable[T]) -> T:
+    """Run one Redis call; any failure to reach Redis becomes StoreUnavailable."""
+    try:
+        return await call
+    except (RedisError, OSError, TimeoutError) as error:
+        # The type only: a connection error's text may carry the Redis URL and its password.
+        raise StoreUnavailable(type(error).__name__) from error
 
 
 def _ms(ttl: float) -> int:

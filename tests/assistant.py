@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 import httpx
 
 from bot.rasa_server import command as rasa_command
+from connectors.http_logs import hide_query_strings
 from core.paths import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ class Assistant:
     def settings(self) -> Settings:
         assert self.app_settings is not None, "only Rasa runs in this environment"
         return self.app_settings
+
+    def __post_init__(self) -> None:
+        hide_query_strings()  # parse() and tracker() put the Rasa token in the query string
 
     def send(self, text: str, sender: Optional[str] = None) -> List[Dict[str, Any]]:
         """One user message through the REST channel; the bot's replies."""

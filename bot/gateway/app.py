@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.access_log import AccessLogMiddleware
 from bot.settings import Settings, get_settings
 
+from .body import BodyLimit
 from .errors import install_error_handlers
 from .paths import STATIC_DIR
 from .resources import open_resources
@@ -40,6 +41,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, ceiling=settings.gateway_max_body_bytes)
     app.add_middleware(AccessLogMiddleware, name="gateway")
     for module in (health, web, agent, wechat, hotline):
         app.include_router(module.router)

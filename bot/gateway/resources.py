@@ -15,8 +15,10 @@ from connectors.hotline.assist import AgentAssist
 from connectors.hotline.calls import CallFeed, CallStore
 from connectors.hotline.feedback import FeedbackStore
 from connectors.hotline.service import HotlineService
+from connectors.http_logs import hide_query_strings
 from connectors.limits import RateLimiter
 from connectors.rasa import RasaClient
+from connectors.replay import ReplayGuard
 from connectors.store import KeyValueStore, MemoryStore, RedisStore
 from connectors.wechat.api import WeChatApi
 from connectors.wechat.handler import WeChatConnector
@@ -38,6 +40,7 @@ class Resources:
     hotline: HotlineService
     feed: CallFeed
     limiter: RateLimiter
+    replay: ReplayGuard
 
     async def close(self) -> None:
         if self.wechat is not None:
@@ -50,11 +53,21 @@ class Resources:
 
 async def open_resources(settings: Settings) -> Resources:
     """One shared HTTP client, the state store, the connectors; the knowledge index warmed up."""
+    # Rasa's token and WeChat's credentials travel in query strings of this client's requests.
+    hide_query_strings()
     timeout = httpx.Timeout(settings.http_read_timeout, connect=settings.http_connect_timeout)
     http = httpx.AsyncClient(
         timeout=timeout, limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)
     )
-    redis: Optional[Redis] = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis: Optional[Redis] = (
+        Redis.from_url(
+            settings.redis_url,
+            socket_connect_timeout=settings.redis_connect_timeout,
+            socket_timeout=settings.redis_socket_timeout,
+        )
+        if settings.redis_url
+        else None
+    )
     store: KeyValueStore = RedisStore(redis) if redis is not None else MemoryStore()
     rasa = RasaClient(
         http,
@@ -91,7 +104,7 @@ async def open_resources(settings: Settings) -> Resources:
         wechat = WeChatConnector(
             rasa, api, store, settings.wechat_reply_budget, settings.wechat_dedupe_ttl
         )
-    feed = CallFeed()
+    feed = CallFeed(max_subscribers=settings.agent_feed_max_subscribers)
     feedback = await asyncio.to_thread(FeedbackStore, settings.resolved_feedback_database_url())
     hotline = HotlineService(
         CallStore(store, settings.hotline_call_ttl),
@@ -108,5 +121,15 @@ async def open_resources(settings: Settings) -> Resources:
         "on" if wechat else "off",
     )
     return Resources(
-        settings, http, redis, store, rasa, wechat, wechat_config, hotline, feed, limiter
+        settings,
+        http,
+        redis,
+        store,
+        rasa,
+        wechat,
+        wechat_config,
+        hotline,
+        feed,
+        limiter,
+        ReplayGuard(store),
     )

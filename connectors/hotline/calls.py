@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 from datetime import datetime
-from typing import Any, AsyncIterator, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Set
 
 from pydantic import BaseModel
 
@@ -60,13 +60,60 @@ class CallStore:
             self._locks.pop(state.call_id, None)
 
 
+class FeedFull(Exception):
+    """As many desks as allowed are already connected to this gateway process."""
+
+
+# Put in a queue that overflowed: its reader ends the stream. Events are never empty.
+_CLOSE = ""
+
+
+class Subscription:
+    """One desk's stream: the recent calls, then every update; None is a heartbeat tick."""
+
+    def __init__(
+        self, feed: CallFeed, queue: asyncio.Queue[str], backlog: List[str], heartbeat: float
+    ) -> None:
+        self._feed = feed
+        self._queue = queue
+        self._backlog = backlog
+        self._heartbeat = heartbeat
+        self._closed = False
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    async def __anext__(self) -> Optional[str]:
+        if self._backlog:
+            return self._backlog.pop(0)
+        if self._closed:
+            raise StopAsyncIteration
+        try:
+            event = await asyncio.wait_for(self._queue.get(), self._heartbeat)
+        except asyncio.TimeoutError:
+            return None
+        if event == _CLOSE:
+            self.close()
+            raise StopAsyncIteration
+        return event
+
+    async def aclose(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self._feed._subscribers.discard(self._queue)
+
+
 class CallFeed:
     """Fan-out of call updates to the open agent-desk pages of this gateway process."""
 
-    def __init__(self, recent: int = 50) -> None:
+    def __init__(self, recent: int = 50, queue_size: int = 200, max_subscribers: int = 50) -> None:
         self._subscribers: Set[asyncio.Queue[str]] = set()
         self._recent: Dict[str, str] = {}
         self._recent_limit = recent
+        self._queue_size = queue_size
+        self.max_subscribers = max_subscribers
 
     def publish(self, kind: str, state: CallState) -> None:
         event = json.dumps(
@@ -79,24 +126,27 @@ class CallFeed:
             try:
                 queue.put_nowait(event)
             except asyncio.QueueFull:
-                # A stalled page must not hold up the others; it catches up on reconnect.
+                # A stalled page must not hold up the others. Its stream is ended rather than
+                # left open without updates: the browser reconnects and reloads recent calls.
                 logger.warning("hotline.feed_dropped_subscriber")
                 self._subscribers.discard(queue)
+                _close(queue)
 
-    async def subscribe(self, heartbeat: float = 15.0) -> AsyncIterator[Optional[str]]:
-        """The latest state of recent calls, then every update; None is a heartbeat tick."""
-        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=200)
+    def subscribe(self, heartbeat: float = 15.0) -> Subscription:
+        """A new stream for one desk; FeedFull when `max_subscribers` are open already."""
+        if len(self._subscribers) >= self.max_subscribers:
+            logger.warning("hotline.feed_full subscribers=%s", len(self._subscribers))
+            raise FeedFull()
+        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=self._queue_size)
         self._subscribers.add(queue)
-        try:
-            for event in list(self._recent.values()):
-                yield event
-            while True:
-                try:
-                    yield await asyncio.wait_for(queue.get(), heartbeat)
-                except asyncio.TimeoutError:
-                    yield None
-        finally:
-            self._subscribers.discard(queue)
+        return Subscription(self, queue, list(self._recent.values()), heartbeat)
 
     def snapshot(self) -> List[Dict[str, Any]]:
         return [json.loads(event)["call"] for event in self._recent.values()]
+
+
+def _close(queue: asyncio.Queue[str]) -> None:
+    """Replace what a full queue holds by the end-of-stream mark."""
+    while not queue.empty():
+        queue.get_nowait()
+    queue.put_nowait(_CLOSE)

@@ -61,6 +61,11 @@ class HotlineService:
                 text=mask_personal_data(event.text.strip()),
                 time=event.time or _now(),
             )
+            if event.time is not None and line in state.transcript:
+                # Speaker, words and the platform's own time: the platform resending this
+                # utterance (signed anew), not the caller saying it again. Answered, not added.
+                logger.info("hotline.utterance_repeated call=%s", event.call_id)
+                return state.assist if event.speaker == "caller" else None
             # The transcript line is committed only with its assist, so a failure leaves no half.
             if event.speaker == "caller":
                 draft = state.model_copy(deep=True)
@@ -80,7 +85,8 @@ class HotlineService:
             state = await self.calls.get(event.call_id)
             if state is None:
                 raise UnknownCall(event.call_id)
-            state.ended_at = event.ended_at or _now()
+            # A repeated end (platform retry) keeps the first end time.
+            state.ended_at = state.ended_at or event.ended_at or _now()
             await self.calls.put(state)
         logger.info("hotline.call_ended call=%s lines=%s", state.call_id, len(state.transcript))
         self.feed.publish("ended", state)

@@ -37,10 +37,13 @@ def verify(
     """Raise SignatureError unless `signature` is this body's, made within `window` seconds."""
     if not timestamp or not signature:
         raise SignatureError(f"缺少 {TIMESTAMP_HEADER} 或 {SIGNATURE_HEADER} 请求头")
-    if not timestamp.isdigit():
+    # isascii first: isdigit() also accepts other scripts' digits, which int() reads.
+    if not (timestamp.isascii() and timestamp.isdigit()):
         raise SignatureError(f"{TIMESTAMP_HEADER} 应为 Unix 时间戳(秒)")
     if abs((now if now is not None else time.time()) - int(timestamp)) > window:
         raise SignatureError("请求时间戳已过期")
-    # compare_digest: the comparison time must not reveal how much of a forgery was right.
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature.strip()):
+    # compare_digest: the comparison time must not reveal how much of a forgery was right. On
+    # bytes, since it refuses str with non-ASCII characters (a header may carry any byte).
+    given = signature.strip().encode("utf-8", errors="replace")
+    if not hmac.compare_digest(sign(secret, timestamp, body).encode(), given):
         raise SignatureError("签名校验失败")

@@ -13,6 +13,7 @@ from typing import Any, Dict, Optional
 
 import httpx
 
+from connectors.http_logs import error_summary, hide_query_strings
 from connectors.store import KeyValueStore
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,13 @@ class WeChatApiError(Exception):
     def __init__(self, errcode: int, errmsg: str) -> None:
         super().__init__(f"errcode={errcode} errmsg={errmsg}")
         self.errcode = errcode
+
+
+def failure_summary(error: BaseException) -> str:
+    """What a log line may say about a failed platform call: type, status or errcode."""
+    if isinstance(error, WeChatApiError):
+        return f"WeChatApiError errcode={error.errcode}"
+    return error_summary(error)
 
 
 class WeChatApi:
@@ -51,6 +59,8 @@ class WeChatApi:
         self.app_secret = app_secret
         self.retries = retries
         self._refresh_lock = asyncio.Lock()
+        # The token URL carries secret=, every send URL access_token=.
+        hide_query_strings()
 
     @property
     def _token_key(self) -> str:
@@ -125,7 +135,7 @@ class WeChatApi:
             except (httpx.TransportError, httpx.HTTPStatusError) as error:
                 if attempt == self.retries:
                     raise
-                logger.warning("wechat.api_retry path=%s error=%s", path, type(error).__name__)
+                logger.warning("wechat.api_retry path=%s error=%s", path, error_summary(error))
                 await asyncio.sleep(0.2 * 2**attempt)
         errcode = int(data.get("errcode") or 0)
         if errcode:

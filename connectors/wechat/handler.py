@@ -29,10 +29,10 @@ from wechatpy.messages import (
 )
 
 from connectors.rasa import NO_REPLY_TEXT, RasaClient, RasaUnavailable, handoff_requested
-from connectors.store import KeyValueStore
+from connectors.store import KeyValueStore, StoreUnavailable
 
 from . import menu
-from .api import WeChatApi
+from .api import WeChatApi, failure_summary
 from .render import render_messages, split_text
 
 logger = logging.getLogger(__name__)
@@ -84,8 +84,48 @@ class WeChatConnector:
         self._turns: Dict[str, Turn] = {}
         self._background: Set[asyncio.Task[None]] = set()
 
-    async def handle(self, message: BaseMessage) -> Optional[str]:
-        """The passive reply text, or None to answer "success" (nothing or sent later)."""
+    async def answer_in_time(
+        self, message: BaseMessage, work: Coroutine[Any, Any, Optional[str]], deadline: float
+    ) -> Optional[str]:
+        """The reply `work` produces by `deadline` (event-loop time), whatever Redis does.
+
+        WeChat gives up after 5 s. Should the store hang or fail, the user gets a Chinese reply
+        in time instead: "resend later" when the message was not taken, "answer follows" when
+        the reply is late, and a late reply then goes out through the customer-service API."""
+        task = asyncio.create_task(work)
+        remaining = max(0.0, deadline - asyncio.get_running_loop().time())
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), remaining)
+        except StoreUnavailable as error:
+            logger.error(
+                "wechat.store_unavailable user=%s error=%s", user_tag(message.source), error
+            )
+            return menu.STORE_DOWN_REPLY
+        except asyncio.TimeoutError:
+            logger.warning("wechat.reply_late user=%s", user_tag(message.source))
+            task.add_done_callback(lambda done: self._deliver_late(done, message.source))
+            return menu.LATER_REPLY
+
+    def _deliver_late(self, task: asyncio.Task[Optional[str]], openid: str) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            logger.error(
+                "wechat.late_reply_failed user=%s error=%s", user_tag(openid), type(error).__name__
+            )
+            reply: Optional[str] = menu.STORE_DOWN_REPLY
+        else:
+            reply = task.result()
+        if reply:
+            self._spawn(self._deliver(openid, split_text(reply)))
+
+    async def handle(self, message: BaseMessage, deadline: Optional[float] = None) -> Optional[str]:
+        """The passive reply text, or None to answer "success" (nothing or sent later).
+
+        The turn is awaited until `deadline` (event-loop time), else for the budget."""
+        loop = asyncio.get_running_loop()
+        deadline = deadline if deadline is not None else loop.time() + self.budget
         key = dedupe_key(message)
         if not await self.store.add(f"wechat:{key}", PENDING, self.dedupe_ttl):
             logger.info("wechat.duplicate key=%s user=%s", key, user_tag(message.source))
@@ -93,7 +133,9 @@ class WeChatConnector:
         turn = Turn(asyncio.create_task(self._answer(message)))
         self._turns[key] = turn
         try:
-            parts = await asyncio.wait_for(asyncio.shield(turn.task), self.budget)
+            parts = await asyncio.wait_for(
+                asyncio.shield(turn.task), max(0.0, deadline - loop.time())
+            )
         except asyncio.TimeoutError:
             # Out of time: answer "success" now, the reply goes out through the API instead.
             await self._go_async(key, turn, message.source)
@@ -161,9 +203,14 @@ class WeChatConnector:
         return None
 
     async def _record(self, key: str, state: Dict[str, str]) -> None:
-        await self.store.set(
-            f"wechat:{key}", json.dumps(state, ensure_ascii=False), self.dedupe_ttl
-        )
+        # Only retries on other replicas read this; without it they answer "success" instead
+        # of the same reply, so a store failure here must not cost the reply itself.
+        try:
+            await self.store.set(
+                f"wechat:{key}", json.dumps(state, ensure_ascii=False), self.dedupe_ttl
+            )
+        except StoreUnavailable as error:
+            logger.warning("wechat.record_failed key=%s error=%s", key, error)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coroutine)
@@ -181,8 +228,11 @@ class WeChatConnector:
                 if not await self.api.send_text(openid, part):
                     return
             except Exception as error:
+                # No traceback: the httpx error's text has the URL with the secret or token.
                 logger.error(
-                    "wechat.cs_send_failed user=%s error=%s", user_tag(openid), error, exc_info=True
+                    "wechat.cs_send_failed user=%s error=%s",
+                    user_tag(openid),
+                    failure_summary(error),
                 )
                 return
         logger.info("wechat.cs_sent parts=%s user=%s", len(parts), user_tag(openid))
@@ -255,7 +305,11 @@ class WeChatConnector:
             return menu_id
 
         text_out = render_messages(messages, register)
-        for menu_id, payload in pending.items():
-            await self.store.set(f"wechat:menu:{openid}:{menu_id}", payload, MENU_TTL)
+        try:
+            for menu_id, payload in pending.items():
+                await self.store.set(f"wechat:menu:{openid}:{menu_id}", payload, MENU_TTL)
+        except StoreUnavailable as error:
+            # The reply still goes out; a tapped link then sends its title as typed text.
+            logger.warning("wechat.menu_not_stored user=%s error=%s", user_tag(openid), error)
         # An empty turn (e.g. the action server unreachable) still gets a reply.
         return split_text(text_out or NO_REPLY_TEXT)

@@ -49,3 +49,9 @@ LINK_REPLY = "收到您分享的链接,我暂时不能打开链接。请用文�
 OTHER_REPLY = "抱歉,我暂时只能处理文字和语音消息。请用文字告诉我您要办的事。"
 UNKNOWN_MENU_REPLY = "这个菜单项暂时不可用,请直接用文字告诉我您要办的事。"
 RASA_DOWN_REPLY = "抱歉,系统暂时繁忙,请稍后再试。急事可拨打12345政务服务便民热线。"
+# The shared store (Redis) is unreachable: the message was not taken, so the user resends it.
+STORE_DOWN_REPLY = (
+    "抱歉,系统暂时繁忙,这条消息没能处理,请稍后再发一次。急事可拨打12345政务服务便民热线。"
+)
+# The answer was not ready within WeChat's five seconds; it follows as a separate message.
+LATER_REPLY = "消息已收到,正在为您查询,稍后回复您。"

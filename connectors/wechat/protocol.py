@@ -6,7 +6,9 @@ The three message modes of an official account:
   encrypt_type=aes and msg_signature;
 - safe: the body carries only <ToUserName> and <Encrypt>.
 Whenever encrypt_type=aes is present the encrypted copy is the one trusted, and the reply is
-encrypted in return.
+encrypted in return. Once an EncodingAESKey is configured only encrypted requests are
+accepted: in plain mode the signature covers timestamp and nonce but not the body, so one
+captured query string would let anyone post as any user until the timestamp expires.
 """
 
 from __future__ import annotations
@@ -96,9 +98,13 @@ def safe_xml(body: bytes | str) -> Element:
 
 
 def decode_message(config: WeChatConfig, query: Mapping[str, str], body: bytes) -> Inbound:
-    """The message of a verified POST body, decrypted when encrypt_type=aes."""
+    """The message of a verified POST body; encrypted (and decrypted here) once a key is set."""
     root = safe_xml(body)
     encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+    if config.aes_key and not encrypted:
+        raise WeChatRequestError(
+            403, "本公众号已启用安全模式,只接受加密消息(encrypt_type=aes),明文请求被拒绝"
+        )
     if encrypted:
         xml = _decrypt(config, query, root)
         root = safe_xml(xml)

@@ -17,6 +17,7 @@ import pytest
 from bot.gateway import create_app
 from bot.settings import Settings
 from tests.assistant import Assistant
+from tests.log_guard import watch_settings
 
 from .servers import FakeWeChatPlatform, ServerThread
 from .wechat_peer import WeChatPeer, new_aes_key
@@ -71,7 +72,9 @@ def gateway_settings(var_dir: Path, api_base: str, aes_key: str, **overrides: An
         "hotline_secret": HOTLINE_SECRET,
         **overrides,
     }
-    return Settings(**values)
+    settings = Settings(**values)
+    watch_settings(settings)
+    return settings
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,16 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
 import uvicorn
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp
+
+from tests.log_guard import watch_secrets
 
 
 def free_port() -> int:
@@ -58,6 +62,9 @@ class FakeWeChatPlatform:
     token_requests: int = 0
     send_errors: List[int] = field(default_factory=list)
     tokens_issued: List[str] = field(default_factory=list)
+    # An HTTP status (e.g. 500) the endpoint answers with instead of working, for outage tests.
+    token_status: int = 0
+    send_status: int = 0
 
     def valid_token(self, token: str) -> bool:
         return bool(self.tokens_issued) and token == self.tokens_issued[-1]
@@ -66,16 +73,21 @@ class FakeWeChatPlatform:
         app = FastAPI()
 
         @app.get("/cgi-bin/token")
-        async def token(grant_type: str, appid: str, secret: str) -> Dict[str, Any]:
+        async def token(grant_type: str, appid: str, secret: str) -> Any:
             self.token_requests += 1
+            if self.token_status:
+                return JSONResponse({"errmsg": "system busy"}, status_code=self.token_status)
             if appid != self.app_id or secret != self.app_secret:
                 return {"errcode": 40013, "errmsg": "invalid appid"}
-            issued = f"token-{len(self.tokens_issued) + 1}"
+            issued = f"ACCESS_TOKEN_{len(self.tokens_issued) + 1}_{uuid.uuid4().hex}"
+            watch_secrets(issued)
             self.tokens_issued.append(issued)
             return {"access_token": issued, "expires_in": 7200}
 
         @app.post("/cgi-bin/message/custom/send")
-        async def send(access_token: str, request: Request) -> Dict[str, Any]:
+        async def send(access_token: str, request: Request) -> Any:
+            if self.send_status:
+                return JSONResponse({"errmsg": "system busy"}, status_code=self.send_status)
             if not self.valid_token(access_token):
                 return {"errcode": 40001, "errmsg": "invalid credential"}
             if self.send_errors:

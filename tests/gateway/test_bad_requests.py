@@ -52,7 +52,9 @@ def no_turns(assistant: Assistant, user: str) -> bool:
     ids=["truncated", "entity-expansion", "wrong-root", "no-msgtype", "binary"],
 )
 def test_malformed_xml_is_refused(gateway: RunningGateway, body: bytes, status: int) -> None:
-    response = post_wechat(gateway, gateway.wechat.query(), body)
+    # Posted as safe mode, the only one accepted once an EncodingAESKey is configured.
+    query = {**gateway.wechat.query(), "encrypt_type": "aes", "msg_signature": "0" * 40}
+    response = post_wechat(gateway, query, body)
     assert response.status_code == status
     assert response.json()["message"]
 
@@ -66,6 +68,13 @@ def test_oversized_bodies_are_refused(gateway: RunningGateway) -> None:
             yield b"a" * 65536
 
     assert post_wechat(gateway, gateway.wechat.query(), chunks()).status_code == 413
+
+
+def test_plain_requests_are_refused_in_safe_mode(gateway: RunningGateway) -> None:
+    xml = message_xml("o" + uuid.uuid4().hex[:27], gateway.wechat.account, "text", Content="你好")
+    response = post_wechat(gateway, gateway.wechat.query(), xml)
+    assert response.status_code == 403
+    assert "加密" in response.json()["message"]
 
 
 def test_wrong_content_type_is_refused(gateway: RunningGateway) -> None:

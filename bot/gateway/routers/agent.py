@@ -7,6 +7,7 @@ from typing import Any, AsyncIterator, Dict, List
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, StreamingResponse
 
+from connectors.hotline.calls import FeedFull
 from connectors.hotline.models import Feedback
 from connectors.hotline.service import UnknownCall
 
@@ -29,13 +30,23 @@ async def recent_calls(resources: ResourcesDep) -> List[Dict[str, Any]]:
 
 @router.get("/api/agent/events", summary="通话实时推送(text/event-stream)")
 async def events(request: Request, resources: ResourcesDep) -> StreamingResponse:
+    try:
+        subscription = resources.feed.subscribe()
+    except FeedFull as error:
+        raise GatewayError(
+            503, "feed_full", "坐席实时推送连接数已满,请稍后刷新页面重试", {"Retry-After": "10"}
+        ) from error
+
     async def stream() -> AsyncIterator[str]:
-        # Tells the browser how soon to reconnect if the connection drops.
-        yield "retry: 2000\n\n"
-        async for event in resources.feed.subscribe():
-            if await request.is_disconnected():
-                break
-            yield f"data: {event}\n\n" if event is not None else ": keep-alive\n\n"
+        try:
+            # Tells the browser how soon to reconnect if the connection drops (or is ended).
+            yield "retry: 2000\n\n"
+            async for event in subscription:
+                if await request.is_disconnected():
+                    break
+                yield f"data: {event}\n\n" if event is not None else ": keep-alive\n\n"
+        finally:
+            await subscription.aclose()
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)

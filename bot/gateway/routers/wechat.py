@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from connectors.limits import RATE_LIMITED_REPLY
+from connectors.replay import nonce_key
 from connectors.wechat.handler import WeChatConnector
 from connectors.wechat.protocol import (
     WeChatConfig,
@@ -24,6 +26,8 @@ from ..errors import GatewayError
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["wechat"])
+# After the reply budget, what the store may still take before the answer must leave (5 s).
+GRACE = 0.3
 
 
 def _configured(resources: ResourcesDep) -> Tuple[WeChatConfig, WeChatConnector]:
@@ -35,6 +39,15 @@ def _configured(resources: ResourcesDep) -> Tuple[WeChatConfig, WeChatConnector]
 def _refuse(error: WeChatRequestError) -> GatewayError:
     logger.warning("wechat.refused status=%s reason=%s", error.status, error.message)
     return GatewayError(error.status, "wechat_request_refused", error.message)
+
+
+async def _check_nonce(
+    resources: ResourcesDep, config: WeChatConfig, query: Dict[str, str], body: bytes
+) -> None:
+    """A nonce is good for one request; only after every other check, so forgeries spend none."""
+    key = nonce_key("wechat", query["timestamp"], query["nonce"])
+    if not await resources.replay.nonce_fits(key, body, config.timestamp_window):
+        raise WeChatRequestError(403, "该 nonce 已被另一请求使用,疑似重放,请求被拒绝")
 
 
 @router.get("/webhooks/wechat", summary="微信服务器地址校验")
@@ -53,6 +66,8 @@ async def verify_url(request: Request, resources: ResourcesDep) -> PlainTextResp
 
 @router.post("/webhooks/wechat", summary="接收微信消息与事件")
 async def receive(request: Request, resources: ResourcesDep) -> Response:
+    # WeChat waits 5 s: everything from here on, the shared store included, fits in the budget.
+    deadline = asyncio.get_running_loop().time() + resources.settings.wechat_reply_budget
     config, connector = _configured(resources)
     query = dict(request.query_params)
     try:
@@ -62,13 +77,20 @@ async def receive(request: Request, resources: ResourcesDep) -> Response:
         inbound = decode_message(config, query, body)
     except WeChatRequestError as error:
         raise _refuse(error) from error
-    # WeChat's servers are the only peer, so only the user (OpenID) is limited, and the answer
-    # is a text reply: an HTTP error would just make WeChat retry the message.
-    verdict = await resources.limiter.check(user=f"wechat:{inbound.message.source}")
-    if not verdict.allowed:
-        reply: Optional[str] = RATE_LIMITED_REPLY
-    else:
-        reply = await connector.handle(inbound.message)
+
+    async def answer() -> Optional[str]:
+        await _check_nonce(resources, config, query, body)
+        # WeChat's servers are the only peer, so only the user (OpenID) is limited, and the
+        # answer is a text reply: an HTTP error would just make WeChat retry the message.
+        verdict = await resources.limiter.check(user=f"wechat:{inbound.message.source}")
+        if not verdict.allowed:
+            return RATE_LIMITED_REPLY
+        return await connector.handle(inbound.message, deadline)
+
+    try:
+        reply = await connector.answer_in_time(inbound.message, answer(), deadline + GRACE)
+    except WeChatRequestError as error:
+        raise _refuse(error) from error
     if not reply:
         # "success" tells WeChat not to retry and to show nothing; any reply follows later.
         return PlainTextResponse("success")

@@ -1,0 +1,39 @@
+"""httpx's request log line without query strings.
+
+httpx logs every request's full URL at INFO. The WeChat API puts the app secret and the access
+token in the query string, and Rasa's API its token, so the query is cut from those lines
+wherever the gateway runs, whatever level the process logs at.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+
+class _WithoutQuery(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                arg.copy_with(query=None) if isinstance(arg, httpx.URL) else arg
+                for arg in record.args
+            )
+        return True
+
+
+_FILTER = _WithoutQuery()
+
+
+def hide_query_strings() -> None:
+    """Install the filter on httpx's logger (once; calling again changes nothing)."""
+    logger = logging.getLogger("httpx")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
+
+
+def error_summary(error: BaseException) -> str:
+    """An HTTP failure for a log line: its type and status, never its text, which has the URL."""
+    if isinstance(error, httpx.HTTPStatusError):
+        return f"{type(error).__name__} status={error.response.status_code}"
+    return type(error).__name__
