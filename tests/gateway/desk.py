@@ -7,6 +7,7 @@ intent, which is all the hotline assist, the desk and the login pages need.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator
@@ -39,14 +40,15 @@ class Desk:
         finally:
             store.close()
 
-    def login(self, name: str, role: str) -> httpx.Client:
+    @contextmanager
+    def login(self, name: str, role: str) -> Iterator[httpx.Client]:
         """A client logged in as a new account `name` with `role`, sending its CSRF token."""
         self.add_account(name, role)
-        client = self.client()
-        response = client.post("/api/login", json={"name": name, "password": PASSWORD})
-        assert response.status_code == 200, response.text
-        client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-        return client
+        with self.client() as client:
+            response = client.post("/api/login", json={"name": name, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+            yield client
 
     def hotline(self, event: str, body: Dict[str, Any]) -> httpx.Response:
         raw = json.dumps(body, ensure_ascii=False).encode()

@@ -25,7 +25,13 @@ class ServerThread:
     def __init__(self, app: ASGIApp, port: int = 0) -> None:
         self.port = port or free_port()
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            # As bot/gateway/__main__.py: the app alone decides whom to believe about addresses.
+            proxy_headers=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

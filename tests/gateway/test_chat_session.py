@@ -64,7 +64,7 @@ def test_a_forged_session_cookie_is_replaced(
 ) -> None:
     fake, server = rasa
     with gateway(tmp_path, server) as client:
-        client.cookies.set(COOKIE, "someone-elses-id.forgedsignature")
+        client.cookies.set(COOKIE, "someone-elses-id.forgedsignature", domain="127.0.0.1")
         response = chat(client)
         assert response.status_code == 200
         assert client.cookies[COOKIE] != "someone-elses-id.forgedsignature"

@@ -150,8 +150,7 @@ def test_a_wrong_password_gets_401_and_sets_no_session(desk: Desk) -> None:
 
 
 def test_the_session_cookie_is_httponly_samesite_and_ends_at_logout(desk: Desk) -> None:
-    agent = desk.login("zhao-" + uuid.uuid4().hex[:6], "agent")
-    with agent:
+    with desk.login("zhao-" + uuid.uuid4().hex[:6], "agent") as agent:
         me = agent.get("/api/me").json()
         assert me["role"] == "agent"
         assert agent.post("/api/logout").status_code == 200
