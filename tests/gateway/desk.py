@@ -7,22 +7,20 @@ intent, which is all the hotline assist, the desk and the login pages need.
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any, ContextManager, Dict, Iterator
 
 import httpx
 import pytest
 
 from bot.gateway import create_app
-from bot.gateway.accounts import AccountStore
 from bot.settings import Settings
 
-from .fixtures import HOTLINE_SECRET, hotline_headers
+from .fixtures import HOTLINE_SECRET, STAFF_PASSWORD, add_account, hotline_headers, logged_in
 from .servers import FakeRasa, ServerThread, free_port
 
-PASSWORD = "desk-pass-2024"
+PASSWORD = STAFF_PASSWORD
 
 
 @dataclass
@@ -34,21 +32,11 @@ class Desk:
         return httpx.Client(base_url=self.url, timeout=30)
 
     def add_account(self, name: str, role: str, password: str | None = PASSWORD) -> None:
-        store = AccountStore(self.settings.resolved_feedback_database_url())
-        try:
-            store.add(name, role, password)
-        finally:
-            store.close()
+        add_account(self.settings, name, role, password)
 
-    @contextmanager
-    def login(self, name: str, role: str) -> Iterator[httpx.Client]:
+    def login(self, name: str, role: str) -> ContextManager[httpx.Client]:
         """A client logged in as a new account `name` with `role`, sending its CSRF token."""
-        self.add_account(name, role)
-        with self.client() as client:
-            response = client.post("/api/login", json={"name": name, "password": PASSWORD})
-            assert response.status_code == 200, response.text
-            client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-            yield client
+        return logged_in(self.url, self.settings, role, name)
 
     def hotline(self, event: str, body: Dict[str, Any]) -> httpx.Response:
         raw = json.dumps(body, ensure_ascii=False).encode()

@@ -59,7 +59,9 @@ def test_a_short_password_or_an_unknown_role_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_disabled_account_can_no_longer_log_in(tmp_path: Path) -> None:
-    assert accounts(tmp_path, "add", "--role", "trainer", "he", stdin="trainer-pass\n").returncode == 0
+    assert (
+        accounts(tmp_path, "add", "--role", "trainer", "he", stdin="trainer-pass\n").returncode == 0
+    )
     assert accounts(tmp_path, "disable", "he").returncode == 0
     store = AccountStore(f"sqlite:///{tmp_path / 'feedback.db'}")
     try:
