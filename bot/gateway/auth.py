@@ -68,7 +68,9 @@ async def current_person(request: Request) -> Optional[Person]:
     account = await asyncio.to_thread(resources.accounts.get, name)
     if account is None or not account.active:
         return None
-    return Person(account.name, account.role, resources.staff_sessions.csrf_token(token), "password")
+    return Person(
+        account.name, account.role, resources.staff_sessions.csrf_token(token), "password"
+    )
 
 
 def check_origin(request: Request) -> None:

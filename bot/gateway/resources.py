@@ -117,7 +117,8 @@ async def open_resources(settings: Settings) -> Resources:
     accounts = await asyncio.to_thread(AccountStore, settings.resolved_feedback_database_url())
     if not await asyncio.to_thread(accounts.has_admin):
         logger.warning(
-            "gateway.no_admin_account create one: python -m bot.gateway.accounts add --role admin NAME"
+            "gateway.no_admin_account create one with: "
+            "python -m bot.gateway.accounts add --role admin NAME"
         )
     secret = settings.resolved_session_secret()
     # Password guessing: ten tries per name and thirty per address in five minutes.

@@ -97,9 +97,7 @@ class HotlineService:
         if state is None:
             raise UnknownCall(feedback.call_id)
         if feedback.suggestion_id not in state.suggested:
-            logger.warning(
-                "hotline.feedback_refused call=%s agent=%s", feedback.call_id, agent
-            )
+            logger.warning("hotline.feedback_refused call=%s agent=%s", feedback.call_id, agent)
             raise UnknownSuggestion(feedback.suggestion_id)
         intent = state.assist.intent if state.assist else ""
         texts = state.caller_texts()

@@ -138,4 +138,3 @@ class AccountStore:
 
     def close(self) -> None:
         self.engine.dispose()
-

@@ -20,9 +20,9 @@ from connectors.web import WebMessage, render_web
 from ..chat_session import COOKIE, MAX_AGE
 from ..clients import client_address
 from ..deps import ResourcesDep
-from ..resources import Resources
 from ..errors import GatewayError
 from ..paths import STATIC_DIR
+from ..resources import Resources
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["web chat"])
