@@ -19,12 +19,12 @@ import signal
 import subprocess
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import httpx
 
+from bench.common import chat_session
 from bench.load_test import bench_cluster, make_users, report, run_load
 from bot.cluster import Cluster
 from bot.run import service_api, start
@@ -32,10 +32,10 @@ from connectors.rasa import NO_REPLY_TEXT
 from connectors.routing import HashRing
 
 
-async def chat(http: httpx.AsyncClient, sender: str, text: str) -> Tuple[int, str]:
-    """One web chat message; (status, all reply texts or the error message)."""
+async def chat(http: httpx.AsyncClient, cookie: str, text: str) -> Tuple[int, str]:
+    """One web chat message in the conversation of `cookie`; (status, reply texts or error)."""
     try:
-        response = await http.post("/api/chat", json={"sender_id": sender, "message": text})
+        response = await http.post("/api/chat", json={"message": text}, headers={"Cookie": cookie})
     except httpx.HTTPError as error:
         return 0, type(error).__name__
     body = response.json()
@@ -45,14 +45,14 @@ async def chat(http: httpx.AsyncClient, sender: str, text: str) -> Tuple[int, st
 
 
 def senders_on(cluster: Cluster, replica: int, count: int) -> List[str]:
-    """Web chat sender ids whose conversations the ring gives to `replica` (0-based)."""
+    """Session cookies of new web chats whose conversations the ring gives to `replica`."""
     ring = HashRing(cluster.rasa_urls)
     target = cluster.rasa_urls[replica]
     found: List[str] = []
     while len(found) < count:
-        sender = f"fault{uuid.uuid4().hex[:12]}"
+        sender, cookie = chat_session(cluster.settings.gateway_url)
         if ring.owner("web:" + sender) == target:
-            found.append(sender)
+            found.append(cookie)
     return found
 
 

@@ -18,7 +18,6 @@ import json
 import random
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -27,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 import redis.asyncio as aioredis
 
-from bench.common import free_port, percentiles
+from bench.common import chat_session, free_port, percentiles
 from bot.cluster import Cluster, start_cluster
 from bot.model import MODELS_DIR, model_path
 from bot.settings import Settings
@@ -71,10 +70,12 @@ class Turn:
 
 @dataclass
 class User:
-    sender_id: str
     ip: str
     script: List[str]
     turns: List[Turn] = field(default_factory=list)
+    # Issued by the gateway when the run starts (bench.common.chat_session).
+    sender_id: str = ""
+    cookie: str = ""
 
 
 async def talk(http: httpx.AsyncClient, user: User, deadline: float) -> None:
@@ -86,10 +87,11 @@ async def talk(http: httpx.AsyncClient, user: User, deadline: float) -> None:
         try:
             response = await http.post(
                 "/api/chat",
-                json={"sender_id": user.sender_id, "message": text},
-                # uvicorn trusts X-Forwarded-For from loopback: each user has its own address,
-                # as behind a real proxy, so the per-IP limit applies per user.
-                headers={"X-Forwarded-For": user.ip},
+                json={"message": text},
+                # The cluster's gateway trusts X-Forwarded-For from loopback (TRUSTED_PROXIES):
+                # each user has its own address, as behind a real proxy, so the per-IP limit
+                # applies per user.
+                headers={"X-Forwarded-For": user.ip, "Cookie": user.cookie},
             )
             status = response.status_code
             answered = status == 200 and any(m.get("text") for m in response.json()["messages"])
@@ -106,6 +108,9 @@ async def run_load(
     gate = asyncio.Semaphore(concurrency)
     deadline = time.monotonic() + max_seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    for user in users:
+        if not user.cookie:
+            user.sender_id, user.cookie = await asyncio.to_thread(chat_session, gateway_url)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=60, limits=limits) as http:
 
         async def one(user: User) -> None:
@@ -119,11 +124,8 @@ async def run_load(
 
 def make_users(count: int, seed: int = 7) -> List[User]:
     rng = random.Random(seed)
-    run = uuid.uuid4().hex[:8]
     return [
-        User(
-            f"load{run}{i:05d}", f"10.{i // 250}.{i % 250}.{rng.randint(1, 250)}", conversation(rng)
-        )
+        User(f"10.{i // 250}.{i % 250}.{rng.randint(1, 250)}", conversation(rng))
         for i in range(count)
     ]
 

@@ -146,6 +146,8 @@ def gateway_service(base: Settings, replicas: List[Replica]) -> Service:
         "RATE_LIMIT_IP": str(base.rate_limit_ip),
         "RATE_LIMIT_WINDOW": str(base.rate_limit_window),
         "WEB_MESSAGE_MAX_CHARS": str(base.web_message_max_chars),
+        # Loopback plays the load balancer here (bench.load_test sends X-Forwarded-For).
+        "TRUSTED_PROXIES": base.trusted_proxies or "127.0.0.1",
     }
     return dataclasses.replace(service, env=env)
 

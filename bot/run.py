@@ -143,6 +143,10 @@ def service_api(settings: Settings) -> Service:
 def gateway(settings: Settings) -> Service:
     """The gateway (WeChat, hotline, web pages). Its /healthz is 503 until Rasa answers, so it
     starts last."""
+    env: Dict[str, str] = {}
+    if settings.development and "COOKIE_SECURE" not in os.environ:
+        # Served on plain http at 127.0.0.1 here; production always sets Secure.
+        env["COOKIE_SECURE"] = "false"
     return Service(
         "gateway",
         [str(BIN / "python"), "-m", "bot.gateway"],
@@ -157,8 +161,24 @@ def gateway(settings: Settings) -> Service:
             "RASA_TOKEN": settings.resolved_rasa_token(),
             "SERVICE_API_URL": settings.service_api_url,
             "VAR_DIR": str(settings.var_dir),
+            **env,
         },
     )
+
+
+def ensure_admin(settings: Settings) -> str:
+    """On a first run, the admin account the gateway's accounts CLI creates, and where its
+    password is; empty when an admin exists. The password itself is never printed."""
+    service = gateway(settings)
+    result = subprocess.run(
+        [str(BIN / "python"), "-m", "bot.gateway.accounts", "ensure-admin"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **service.env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
 
 
 def services(settings: Settings, model: Path) -> List[Service]:
@@ -245,6 +265,7 @@ def wait_for_stop(processes: List[subprocess.Popen]) -> None:
 def main() -> int:
     settings = get_settings()
     processes = start(settings)
+    admin = ensure_admin(settings)
     token_hint = "RASA_TOKEN" if settings.rasa_token else "var/rasa_token"
     print(
         "\n办事助手 is running:\n"
@@ -258,11 +279,14 @@ def main() -> int:
         f"  action server:          {settings.action_url.removesuffix('/webhook')}/health\n"
         f"  service API:            {settings.service_api_url}/docs (key in var/service_api_key)\n"
         f"  web chat:               {settings.gateway_url}/\n"
-        f"  agent desk (12345):     {settings.gateway_url}/agent\n"
+        f"  agent desk (12345):     {settings.gateway_url}/agent (staff login)\n"
+        f"  trainer page:           {settings.gateway_url}/trainer (staff login)\n"
+        "  staff accounts:         python -m bot.gateway.accounts add --role agent NAME\n"
         f"  WeChat webhook:         {settings.gateway_url}/webhooks/wechat"
         f"{'' if settings.wechat_token else ' (set WECHAT_TOKEN to enable)'}\n"
         f"  hotline webhooks:       {settings.gateway_url}/webhooks/hotline/ (docs/connectors.md)\n"
-        "Press Ctrl-C to stop.",
+        + (f"{admin}\n" if admin else "")
+        + "Press Ctrl-C to stop.",
         flush=True,
     )
     try:

@@ -111,7 +111,6 @@ class Settings(BaseSettings):
     feedback_database_url: str = ""
 
     # Trainers' review inbox (bot/review) and its /trainer page in the gateway.
-    trainer_token: str = ""
     review_confidence_threshold: float = Field(
         default=0.6, description="user messages below this intent confidence go to review"
     )
@@ -163,9 +162,6 @@ class Settings(BaseSettings):
         self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.var_dir / 'feedback.db'}"
 
-    def resolved_trainer_token(self) -> str:
-        return self.trainer_token or _runtime_secret("trainer_token")
-
     @property
     def review_database_path(self) -> Path:
         return self.var_dir / "review.db"
@@ -194,6 +190,30 @@ class Settings(BaseSettings):
     agent_feed_max_subscribers: int = Field(
         default=50, description="open agent-desk event streams per gateway process (503 beyond)"
     )
+
+    # Staff logins, the web chat's session and client addresses (docs/security.md).
+    cookie_secure: bool = Field(
+        default=True, description="Secure flag on cookies; off only for plain-http development"
+    )
+    staff_session_ttl: int = Field(default=8 * 3600, description="seconds a staff login lasts")
+    sso_header: str = Field(
+        default="", description="header the hotline's proxy names the logged-in person in"
+    )
+    sso_proxies: str = Field(
+        default="", description="comma-separated addresses or CIDRs allowed to send SSO_HEADER"
+    )
+    trusted_proxies: str = Field(
+        default="", description="comma-separated addresses or CIDRs whose X-Forwarded-For counts"
+    )
+    session_secret: str = ""
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Production always sets Secure: the switch exists for plain-http development only."""
+        return self.cookie_secure or not self.development
+
+    def resolved_session_secret(self) -> str:
+        return self.session_secret or _runtime_secret("session_secret")
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from .body import BodyLimit
 from .errors import install_error_handlers
 from .paths import STATIC_DIR
 from .resources import open_resources
-from .routers import agent, health, hotline, trainer, web, wechat
+from .routers import accounts, agent, docs, health, hotline, login, trainer, web, wechat
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +38,17 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         title="办事助手 · 接入网关",
         description="微信公众号、12345热线坐席辅助与网页咨询的统一接入,见 docs/connectors.md。",
         lifespan=lifespan,
+        # Served by routers/docs.py, to logged-in staff only.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodyLimit, ceiling=settings.gateway_max_body_bytes)
     app.add_middleware(AccessLogMiddleware, name="gateway")
-    for module in (health, web, agent, wechat, hotline):
+    for module in (health, web, login, agent, trainer, accounts, docs, wechat, hotline):
         app.include_router(module.router)
-    app.include_router(trainer.router)
+    # Public assets only: the staff pages live in pages/, behind a login (staff_pages.py).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 import httpx
 from redis.asyncio import Redis
@@ -25,7 +25,15 @@ from connectors.wechat.handler import WeChatConnector
 from connectors.wechat.protocol import WeChatConfig
 from knowledge.search import default_index
 
+from .accounts import AccountStore
+from .chat_session import ChatSessions
+from .clients import Network, parse_networks
+from .sessions import StaffSessions
+
 logger = logging.getLogger(__name__)
+
+LOGIN_TRIES_PER_NAME = 10
+LOGIN_TRIES_PER_ADDRESS = 30
 
 
 @dataclass
@@ -41,8 +49,15 @@ class Resources:
     feed: CallFeed
     limiter: RateLimiter
     replay: ReplayGuard
+    accounts: AccountStore
+    staff_sessions: StaffSessions
+    chat_sessions: ChatSessions
+    login_limiter: RateLimiter
+    trusted_proxies: Tuple[Network, ...]
+    sso_proxies: Tuple[Network, ...]
 
     async def close(self) -> None:
+        self.accounts.close()
         if self.wechat is not None:
             await self.wechat.close()
         self.hotline.feedback.close()
@@ -112,6 +127,15 @@ async def open_resources(settings: Settings) -> Resources:
         AgentAssist(rasa, default_index),
         feedback,
     )
+    accounts = await asyncio.to_thread(AccountStore, settings.resolved_feedback_database_url())
+    if not await asyncio.to_thread(accounts.has_admin):
+        logger.warning(
+            "gateway.no_admin_account create one with: "
+            "python -m bot.gateway.accounts add --role admin NAME"
+        )
+    secret = settings.resolved_session_secret()
+    # Password guessing: ten tries per name and thirty per address in five minutes.
+    login_limiter = RateLimiter(store, LOGIN_TRIES_PER_NAME, LOGIN_TRIES_PER_ADDRESS, 300)
     # Building the BM25 index takes a moment; do it now rather than in the first call's budget.
     await asyncio.to_thread(default_index)
     logger.info(
@@ -132,4 +156,10 @@ async def open_resources(settings: Settings) -> Resources:
         feed,
         limiter,
         ReplayGuard(store),
+        accounts,
+        StaffSessions(store, settings.staff_session_ttl, secret),
+        ChatSessions(secret),
+        login_limiter,
+        parse_networks(settings.trusted_proxies),
+        parse_networks(settings.sso_proxies),
     )

@@ -33,6 +33,8 @@ class CallState(BaseModel):
     intents: List[str] = []
     topic_text: str = ""  # the caller's last utterance that named a topic
     assist: Optional[Assist] = None
+    # Every suggestion id the desk was given during the call: feedback may name only these.
+    suggested: List[str] = []
 
     def caller_texts(self) -> List[str]:
         return [line.text for line in self.transcript if line.speaker == "caller"]

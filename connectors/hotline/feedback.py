@@ -18,7 +18,9 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 
@@ -38,6 +40,8 @@ feedback_table = Table(
     Column("intent", String(64), nullable=False, default=""),
     Column("utterance", Text, nullable=False, default=""),
     Column("edited_text", Text, nullable=False, default=""),
+    # The account of the agent who gave the verdict (bot/gateway/accounts).
+    Column("agent", String(64), nullable=False, default=""),
 )
 
 
@@ -45,9 +49,10 @@ class FeedbackStore:
     def __init__(self, url: str) -> None:
         self.engine: Engine = create_engine(url, future=True)
         metadata.create_all(self.engine)
+        _add_agent_column(self.engine)
 
-    def record(self, feedback: Feedback, intent: str, utterance: str) -> int:
-        """Store one verdict with the caller utterance it answered; returns its id."""
+    def record(self, feedback: Feedback, intent: str, utterance: str, agent: str) -> int:
+        """Store `agent`'s verdict with the caller utterance it answered; returns its id."""
         row = {
             "created_at": datetime.now(timezone.utc),
             "call_id": feedback.call_id,
@@ -56,6 +61,7 @@ class FeedbackStore:
             "intent": intent,
             "utterance": mask_personal_data(utterance),
             "edited_text": mask_personal_data(feedback.edited_text),
+            "agent": agent,
         }
         with self.engine.begin() as connection:
             result = connection.execute(feedback_table.insert().values(**row))
@@ -70,3 +76,13 @@ class FeedbackStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _add_agent_column(engine: Engine) -> None:
+    """Databases made before feedback named its agent get the column (empty for old rows)."""
+    columns = {c["name"] for c in inspect(engine).get_columns("agent_feedback")}
+    if "agent" not in columns:
+        with engine.begin() as connection:
+            connection.execute(
+                text("ALTER TABLE agent_feedback ADD COLUMN agent VARCHAR(64) NOT NULL DEFAULT ''")
+            )

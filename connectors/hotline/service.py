@@ -21,6 +21,10 @@ class UnknownCall(Exception):
     """An event for a call the gateway has no record of (never started, or expired)."""
 
 
+class UnknownSuggestion(Exception):
+    """Feedback on a suggestion the gateway never gave for that call."""
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -72,6 +76,7 @@ class HotlineService:
                 draft.transcript.append(line)
                 assist = await self.assist.on_caller(draft, event.text.strip())
                 draft.assist = assist
+                draft.suggested += [s.id for s in assist.suggestions if s.id not in draft.suggested]
                 state = draft
             else:
                 state.transcript.append(line)
@@ -92,19 +97,24 @@ class HotlineService:
         self.feed.publish("ended", state)
         return state
 
-    async def record_feedback(self, feedback: Feedback) -> int:
+    async def record_feedback(self, feedback: Feedback, agent: str) -> int:
+        """Store `agent`'s verdict on a suggestion this call was given; nothing else is taken."""
         state = await self.calls.get(feedback.call_id)
         if state is None:
             raise UnknownCall(feedback.call_id)
+        if feedback.suggestion_id not in state.suggested:
+            logger.warning("hotline.feedback_refused call=%s agent=%s", feedback.call_id, agent)
+            raise UnknownSuggestion(feedback.suggestion_id)
         intent = state.assist.intent if state.assist else ""
         texts = state.caller_texts()
         row_id = await asyncio.to_thread(
-            self.feedback.record, feedback, intent, texts[-1] if texts else ""
+            self.feedback.record, feedback, intent, texts[-1] if texts else "", agent
         )
         logger.info(
-            "hotline.feedback call=%s suggestion=%s action=%s",
+            "hotline.feedback call=%s suggestion=%s action=%s agent=%s",
             feedback.call_id,
             feedback.suggestion_id,
             feedback.action,
+            agent,
         )
         return row_id

@@ -27,7 +27,13 @@ def replica() -> Iterator[ServerThread]:
 
 
 def _client(tmp_path: Path, replica: ServerThread, **limits: Any) -> Any:
-    settings = Settings(var_dir=tmp_path, rasa_replicas=replica.url, hotline_secret="s", **limits)
+    settings = Settings(
+        var_dir=tmp_path,
+        rasa_replicas=replica.url,
+        hotline_secret="s",
+        cookie_secure=False,  # plain http in the test
+        **limits,
+    )
     app = create_app(settings)
 
     async def client() -> AsyncIterator[httpx.AsyncClient]:
@@ -45,30 +51,25 @@ async def test_a_user_over_the_limit_gets_429_with_a_chinese_reply(
     async for http in _client(tmp_path, replica, rate_limit_user=3, rate_limit_ip=0):
         statuses = []
         for _ in range(4):
-            response = await http.post(
-                "/api/chat", json={"sender_id": "floodinguser", "message": "你好"}
-            )
+            response = await http.post("/api/chat", json={"message": "你好"})
             statuses.append(response.status_code)
         assert statuses == [200, 200, 200, 429]
         assert "频繁" in response.json()["message"]
         assert int(response.headers["Retry-After"]) >= 1
-        # Another user is not affected.
-        other = await http.post("/api/chat", json={"sender_id": "quietuser1", "message": "你好"})
+        # Another user (a browser without this one's session cookie) is not affected.
+        http.cookies.clear()
+        other = await http.post("/api/chat", json={"message": "你好"})
         assert other.status_code == 200
 
 
-async def test_one_address_over_the_ip_limit_is_refused_whatever_the_sender(
+async def test_one_address_over_the_ip_limit_is_refused_whatever_the_session(
     tmp_path: Path, replica: ServerThread
 ) -> None:
     async for http in _client(tmp_path, replica, rate_limit_user=0, rate_limit_ip=2):
-        statuses = [
-            (
-                await http.post(
-                    "/api/chat", json={"sender_id": f"sender{i:04d}", "message": "在吗"}
-                )
-            ).status_code
-            for i in range(3)
-        ]
+        statuses = []
+        for _ in range(3):
+            http.cookies.clear()  # a new conversation each time
+            statuses.append((await http.post("/api/chat", json={"message": "在吗"})).status_code)
         assert statuses == [200, 200, 429]
 
 
@@ -76,15 +77,11 @@ async def test_an_oversize_message_is_rejected_with_the_limit_named(
     tmp_path: Path, replica: ServerThread
 ) -> None:
     async for http in _client(tmp_path, replica, web_message_max_chars=2000):
-        response = await http.post(
-            "/api/chat", json={"sender_id": "longwriter", "message": "办" * 2001}
-        )
+        response = await http.post("/api/chat", json={"message": "办" * 2001})
         assert response.status_code == 413
         assert response.json()["error"] == "message_too_long"
         assert "2000" in response.json()["message"]
-        at_limit = await http.post(
-            "/api/chat", json={"sender_id": "longwriter", "message": "办" * 2000}
-        )
+        at_limit = await http.post("/api/chat", json={"message": "办" * 2000})
         assert at_limit.status_code == 200
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import AsyncIterator, Dict, Iterator, List, Tuple
 
@@ -46,13 +47,17 @@ async def recorded_client() -> AsyncIterator[Tuple[httpx.AsyncClient, List[str]]
 
 
 async def _chat(app: FastAPI, messages: List[Tuple[str, str]]) -> List[httpx.Response]:
-    async with app.router.lifespan_context(app):
+    """Each (user, message) in turn; every user is a browser of its own, with its own cookie."""
+    async with app.router.lifespan_context(app), AsyncExitStack() as stack:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
-            return [
-                await client.post("/api/chat", json={"sender_id": s, "message": m})
-                for s, m in messages
-            ]
+        browsers: Dict[str, httpx.AsyncClient] = {}
+        responses = []
+        for user, message in messages:
+            if user not in browsers:
+                client = httpx.AsyncClient(transport=transport, base_url="http://gw")
+                browsers[user] = await stack.enter_async_context(client)
+            responses.append(await browsers[user].post("/api/chat", json={"message": message}))
+        return responses
 
 
 async def test_each_sender_sticks_to_one_replica_and_both_get_work(
@@ -60,7 +65,10 @@ async def test_each_sender_sticks_to_one_replica_and_both_get_work(
 ) -> None:
     fakes, servers = replicas
     settings = Settings(
-        var_dir=tmp_path, rasa_replicas=",".join(s.url for s in servers), hotline_secret="s"
+        var_dir=tmp_path,
+        rasa_replicas=",".join(s.url for s in servers),
+        hotline_secret="s",
+        cookie_secure=False,  # plain http in the test
     )
     turns = [(s, f"第{n}句") for n in range(3) for s in SENDERS]
     responses = await _chat(create_app(settings), turns)
@@ -125,6 +133,7 @@ async def test_web_chat_through_the_gateway_with_one_replica_dead(
         rasa_replicas=f"{dead},{assistant.settings.rasa_url}",
         rasa_token=assistant.token,
         hotline_secret="s",
+        cookie_secure=False,
     )
     turns = [(f"deadpeer{i:04d}", "驾照过期了怎么换") for i in range(6)]
     for response in await _chat(create_app(settings), turns):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any, Dict
 
-import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -64,7 +63,8 @@ def test_a_call_fills_in_suggestions_entities_and_work_order(gateway: RunningGat
     assert ended["ended"] is True
     assert ended["work_order"]["fields"]["统一社会信用代码"] == USCC
 
-    calls = httpx.get(f"{gateway.url}/api/agent/calls", timeout=30).json()
+    with gateway.login("agent") as agent:
+        calls = agent.get("/api/agent/calls").json()
     call = next(c for c in calls if c["call_id"] == call_id)
     transcript = " ".join(line["text"] for line in call["transcript"])
     assert [line["speaker"] for line in call["transcript"]] == ["caller"] * 3 + ["agent"]
@@ -79,16 +79,16 @@ def test_agent_feedback_is_stored_masked(gateway: RunningGateway) -> None:
         gateway, call_id, "caller", "没钱请律师能申请法律援助吗,我身份证210102199001011234"
     )
     suggestion = assist["suggestions"][0]["id"]
-    url = f"{gateway.url}/api/agent/feedback"
     edited = {
         "call_id": call_id,
         "suggestion_id": suggestion,
         "action": "edited",
         "edited_text": "可以申请,请带身份证210102199001011234到法律援助机构,或拨打12348",
     }
-    assert httpx.post(url, json=edited, timeout=30).status_code == 201
     rejected = {"call_id": call_id, "suggestion_id": suggestion, "action": "rejected"}
-    assert httpx.post(url, json=rejected, timeout=30).status_code == 201
+    with gateway.login("agent") as agent:
+        assert agent.post("/api/agent/feedback", json=edited).status_code == 201
+        assert agent.post("/api/agent/feedback", json=rejected).status_code == 201
 
     engine = create_engine(gateway.settings.resolved_feedback_database_url())
     with engine.connect() as connection:

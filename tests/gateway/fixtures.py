@@ -7,14 +7,17 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, ContextManager, Dict, Iterator, Optional
 
 import httpx
 import pytest
 
 from bot.gateway import create_app
+from bot.gateway.accounts import AccountStore
 from bot.settings import Settings
 from tests.assistant import Assistant
 from tests.log_guard import watch_settings
@@ -26,6 +29,30 @@ WECHAT_TOKEN = "banshi-test-token"
 APP_ID = "wx0123456789abcdef"
 APP_SECRET = "test-app-secret"
 HOTLINE_SECRET = "hotline-test-secret"
+STAFF_PASSWORD = "desk-pass-2024"
+
+
+def add_account(
+    settings: Settings, name: str, role: str, password: Optional[str] = STAFF_PASSWORD
+) -> None:
+    """A staff account in the gateway's database, as `python -m bot.gateway.accounts add` makes."""
+    store = AccountStore(settings.resolved_feedback_database_url())
+    try:
+        store.add(name, role, password)
+    finally:
+        store.close()
+
+
+@contextmanager
+def logged_in(url: str, settings: Settings, role: str, name: str = "") -> Iterator[httpx.Client]:
+    """A client logged in as a new account with `role`, sending its CSRF token on changes."""
+    name = name or f"{role}-{uuid.uuid4().hex[:8]}"
+    add_account(settings, name, role)
+    with httpx.Client(base_url=url, timeout=60) as client:
+        response = client.post("/api/login", json={"name": name, "password": STAFF_PASSWORD})
+        assert response.status_code == 200, response.text
+        client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        yield client
 
 
 def hotline_headers(
@@ -51,6 +78,9 @@ class RunningGateway:
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=60)
 
+    def login(self, role: str = "agent") -> ContextManager[httpx.Client]:
+        return logged_in(self.url, self.settings, role)
+
     def hotline(self, event: str, body: Dict[str, Any], **kwargs: Any) -> httpx.Response:
         raw = json.dumps(body, ensure_ascii=False).encode()
         return httpx.post(
@@ -70,6 +100,8 @@ def gateway_settings(var_dir: Path, api_base: str, aes_key: str, **overrides: An
         "wechat_aes_key": aes_key,
         "wechat_api_base": api_base,
         "hotline_secret": HOTLINE_SECRET,
+        # The test servers speak plain http on loopback.
+        "cookie_secure": False,
         **overrides,
     }
     settings = Settings(**values)

@@ -29,7 +29,13 @@ class ServerThread:
     def __init__(self, app: ASGIApp, port: int = 0) -> None:
         self.port = port or free_port()
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            # As bot/gateway/__main__.py: the app alone decides whom to believe about addresses.
+            proxy_headers=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -109,3 +115,29 @@ class FakeWeChatPlatform:
                 return texts
             time.sleep(0.05)
         return self.texts_for(openid)
+
+
+@dataclass
+class FakeRasa:
+    """Answers `/model/parse` with a fixed intent and echoes conversation turns, like Rasa."""
+
+    intent: str = "credit_repair"
+    confidence: float = 0.97
+    senders: List[str] = field(default_factory=list)
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.post("/model/parse")
+        async def parse(request: Request) -> Dict[str, Any]:
+            body: Dict[str, Any] = await request.json()
+            intent = {"name": self.intent, "confidence": self.confidence}
+            return {"text": body["text"], "intent": intent, "intent_ranking": [intent]}
+
+        @app.post("/webhooks/gateway/webhook")
+        async def turn(request: Request) -> Any:
+            body: Dict[str, Any] = await request.json()
+            self.senders.append(body["sender"])
+            return [{"recipient_id": body["sender"], "text": f"收到:{body['message']}"}]
+
+        return app

@@ -149,7 +149,8 @@ def test_hotline_bad_signatures_are_refused_and_not_recorded(gateway: RunningGat
         timeout=30,
     )
     assert tampered.status_code == 401
-    calls = httpx.get(f"{gateway.url}/api/agent/calls", timeout=30).json()
+    with gateway.login("agent") as agent:
+        calls = agent.get("/api/agent/calls").json()
     assert next(c for c in calls if c["call_id"] == call_id)["transcript"] == []
 
 
@@ -200,13 +201,9 @@ def test_hotline_oversized_body_is_refused(gateway: RunningGateway) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [
-        {"sender_id": "abcdefgh"},
-        {"sender_id": "x", "message": "你好"},
-        {"sender_id": "abcdefgh", "message": ""},
-    ],
+    [{}, {"message": ""}, {"message": 12}],
     # Over-long messages get 413 with the limit named: tests/cluster/test_limits.py.
-    ids=["no-message", "bad-sender", "empty"],
+    ids=["no-message", "empty", "not-text"],
 )
 def test_web_chat_bad_requests(gateway: RunningGateway, body: Dict[str, str]) -> None:
     response = httpx.post(f"{gateway.url}/api/chat", json=body, timeout=30)
@@ -215,8 +212,8 @@ def test_web_chat_bad_requests(gateway: RunningGateway, body: Dict[str, str]) ->
 
 
 def test_feedback_for_unknown_call_or_action(gateway: RunningGateway) -> None:
-    url = f"{gateway.url}/api/agent/feedback"
     unknown = {"call_id": "nope", "suggestion_id": "a.b", "action": "used"}
-    assert httpx.post(url, json=unknown, timeout=30).status_code == 404
     bad_action = {"call_id": "nope", "suggestion_id": "a.b", "action": "liked"}
-    assert httpx.post(url, json=bad_action, timeout=30).status_code == 422
+    with gateway.login("agent") as agent:
+        assert agent.post("/api/agent/feedback", json=unknown).status_code == 404
+        assert agent.post("/api/agent/feedback", json=bad_action).status_code == 422

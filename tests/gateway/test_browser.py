@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import create_engine, text
 
-from tests.gateway.fixtures import RunningGateway
+from tests.gateway.fixtures import STAFF_PASSWORD, RunningGateway, add_account
 
 pytestmark = pytest.mark.rasa
 
@@ -48,7 +48,18 @@ def screenshot(page: Page, name: str) -> None:
 def test_agent_desk_shows_a_live_call_and_records_feedback(
     gateway: RunningGateway, page: Page
 ) -> None:
+    name = "desk-" + uuid.uuid4().hex[:6]
+    add_account(gateway.settings, name, "agent")
     page.goto(f"{gateway.url}/agent")
+    # An anonymous visitor lands on the login page, and comes back to the desk after it.
+    expect(page).to_have_url(f"{gateway.url}/login?next=/agent")
+    page.fill("#name", name)
+    page.fill("#password", "wrong-password")
+    page.click("#login button[type=submit]")
+    expect(page.locator("#login-error")).to_have_text("用户名或密码错误")
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("#login button[type=submit]")
+    expect(page.locator("#who-am-i")).to_contain_text(name)
     expect(page.locator("#status")).to_contain_text("已连接")
     call_id = "desk-" + uuid.uuid4().hex[:8]
     gateway.hotline("call-started", {"call_id": call_id, "caller_number": "13812345678"})
@@ -71,11 +82,11 @@ def test_agent_desk_shows_a_live_call_and_records_feedback(
     engine = create_engine(gateway.settings.resolved_feedback_database_url())
     with engine.connect() as connection:
         rows = connection.execute(
-            text("SELECT suggestion_id, action FROM agent_feedback WHERE call_id = :c"),
+            text("SELECT suggestion_id, action, agent FROM agent_feedback WHERE call_id = :c"),
             {"c": call_id},
         ).all()
     engine.dispose()
-    assert [(row.suggestion_id, row.action) for row in rows] == [(suggestion_id, "used")]
+    assert [tuple(row) for row in rows] == [(suggestion_id, "used", name)]
 
 
 def test_web_chat_conversation_with_a_button(gateway: RunningGateway, page: Page) -> None:

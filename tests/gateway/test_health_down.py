@@ -18,7 +18,11 @@ from tests.gateway.servers import free_port
 async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     dead = f"http://127.0.0.1:{free_port()}"
     settings = Settings(
-        var_dir=tmp_path, rasa_replicas=dead, action_port=free_port(), hotline_secret="s"
+        var_dir=tmp_path,
+        rasa_replicas=dead,
+        action_port=free_port(),
+        hotline_secret="s",
+        cookie_secure=False,
     )
     app: FastAPI = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -36,7 +40,7 @@ async def test_health_is_503_while_rasa_is_down(client: httpx.AsyncClient) -> No
 
 
 async def test_chat_without_rasa_is_a_clear_503(client: httpx.AsyncClient) -> None:
-    response = await client.post("/api/chat", json={"sender_id": "abcdefgh", "message": "你好"})
+    response = await client.post("/api/chat", json={"message": "你好"})
     assert response.status_code == 503
     assert "12345" in response.json()["message"]
 

@@ -63,6 +63,7 @@ def test_misunderstood_messages_are_exported_masked_merged_and_grouped(
         ),
         intent="legal_aid",
         utterance=f"货款被拖欠半年了打{PHONE}没人管",
+        agent="wang.li",
     )
     feedback.close()
 

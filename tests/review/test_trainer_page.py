@@ -18,10 +18,11 @@ from bot.review.apply import Workspace
 from bot.review.inbox import Candidate, Inbox
 from bot.review.nludata import load_examples
 from bot.settings import Settings
+from tests.gateway.fixtures import STAFF_PASSWORD, add_account, logged_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-TOKEN = "trainer-test-token"
+TRAINER = "zhang.wei"
 MESSAGE = "俺那铺子不想干了咋把证销了"
 
 
@@ -35,6 +36,7 @@ class Gateway:
     """The real gateway app served by uvicorn in a thread, with review paths in a temp dir."""
 
     def __init__(self, settings: Settings, port: int) -> None:
+        self.settings = settings
         config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -59,7 +61,7 @@ def gateway(tmp_path: Path, workspace: Workspace) -> Iterator[Gateway]:
     var = tmp_path / "var"
     settings = Settings(
         var_dir=var,
-        trainer_token=TOKEN,
+        cookie_secure=False,  # plain http on loopback
         review_nlu_dir=workspace.nlu_dir,
         review_knowledge_dir=workspace.knowledge_dir,
         rasa_port=free_port(),
@@ -67,28 +69,25 @@ def gateway(tmp_path: Path, workspace: Workspace) -> Iterator[Gateway]:
     inbox = Inbox(settings.review_database_path)
     inbox.add(Candidate("tracker", "t:1", MESSAGE, "deny", 0.28, "fallback"))
     inbox.close()
+    add_account(settings, TRAINER, "trainer")
     with Gateway(settings, free_port()) as running:
         yield running
 
 
-def test_api_rejects_a_bad_token_and_an_unknown_intent(gateway: Gateway) -> None:
-    items = httpx.get(f"{gateway.url}/api/trainer/items", headers={"X-Trainer-Token": "nope"})
+def test_api_rejects_a_visitor_and_an_unknown_intent(gateway: Gateway) -> None:
+    items = httpx.get(f"{gateway.url}/api/trainer/items")
     assert items.status_code == 401
-    assert items.json()["message"] == "训练员口令无效,请重新登录"
-    headers = {"X-Trainer-Token": TOKEN}
-    (group,) = httpx.get(f"{gateway.url}/api/trainer/items", headers=headers).json()["groups"]
-    item_id = group["items"][0]["id"]
-    response = httpx.post(
-        f"{gateway.url}/api/trainer/items/{item_id}/label",
-        headers=headers,
-        json={"intent": "shop_closing"},
-    )
-    assert response.status_code == 422
-    assert "未知意图" in response.json()["message"]
-    missing = httpx.post(
-        f"{gateway.url}/api/trainer/items/999/label", headers=headers, json={"intent": "deny"}
-    )
-    assert missing.status_code == 404
+    assert items.json()["message"] == "请先登录"
+    with logged_in(gateway.url, gateway.settings, "trainer") as trainer:
+        (group,) = trainer.get("/api/trainer/items").json()["groups"]
+        item_id = group["items"][0]["id"]
+        response = trainer.post(
+            f"/api/trainer/items/{item_id}/label", json={"intent": "shop_closing"}
+        )
+        assert response.status_code == 422
+        assert "未知意图" in response.json()["message"]
+        missing = trainer.post("/api/trainer/items/999/label", json={"intent": "deny"})
+        assert missing.status_code == 404
 
 
 def test_trainer_logs_in_labels_an_item_and_applies_it(
@@ -105,12 +104,14 @@ def test_trainer_logs_in_labels_an_item_and_applies_it(
         page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
         page.set_default_timeout(30_000)
         page.goto(f"{gateway.url}/trainer")
-        page.fill("#token", "wrong")
+        page.fill("#name", TRAINER)
+        page.fill("#password", "wrong-password")
         page.click("#login button[type=submit]")
-        expect(page.locator("#login-error")).to_have_text("训练员口令无效,请重新登录")
+        expect(page.locator("#login-error")).to_have_text("用户名或密码错误")
 
-        page.fill("#token", TOKEN)
+        page.fill("#password", STAFF_PASSWORD)
         page.click("#login button[type=submit]")
+        expect(page).to_have_url(f"{gateway.url}/trainer")
         row = page.locator(".item", has_text=MESSAGE)
         expect(row).to_be_visible()
         expect(page.locator(".group h2")).to_contain_text("deny")
@@ -123,6 +124,8 @@ def test_trainer_logs_in_labels_an_item_and_applies_it(
         page.get_by_role("button", name="已应用").click()
         expect(page.locator(".item", has_text=MESSAGE)).to_contain_text("business_registration")
         expect(page.locator("#audit")).to_contain_text("apply")
+        # The audit trail names the trainer who labelled and applied, not a shared token.
+        expect(page.locator("#audit tr", has_text="apply").first).to_contain_text(TRAINER)
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "trainer.png"), full_page=True)
         browser.close()

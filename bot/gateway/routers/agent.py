@@ -1,35 +1,43 @@
-"""The agent desk: the page at `/agent`, its live feed (server-sent events) and feedback."""
+"""The agent desk: the page at `/agent`, its live feed (server-sent events) and feedback.
+
+Agents (and admins) only; see bot/gateway/auth.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any, AsyncIterator, Dict, List
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from connectors.hotline.calls import FeedFull
 from connectors.hotline.models import Feedback
-from connectors.hotline.service import UnknownCall
+from connectors.hotline.service import UnknownCall, UnknownSuggestion
 
-from ..deps import ResourcesDep
+from ..deps import AgentDep, ResourcesDep
 from ..errors import GatewayError
-from ..paths import STATIC_DIR
+from ..staff_pages import staff_page
 
 router = APIRouter(tags=["agent desk"])
 
 
 @router.get("/agent", include_in_schema=False)
-async def agent_page() -> FileResponse:
-    return FileResponse(STATIC_DIR / "agent.html", media_type="text/html; charset=utf-8")
+async def agent_page(request: Request) -> Response:
+    return await staff_page(request, "agent", "agent.html")
+
+
+@router.get("/agent/agent.js", include_in_schema=False)
+async def agent_script(request: Request) -> Response:
+    return await staff_page(request, "agent", "agent.js")
 
 
 @router.get("/api/agent/calls", summary="最近的通话")
-async def recent_calls(resources: ResourcesDep) -> List[Dict[str, Any]]:
+async def recent_calls(resources: ResourcesDep, agent: AgentDep) -> List[Dict[str, Any]]:
     return resources.feed.snapshot()
 
 
 @router.get("/api/agent/events", summary="通话实时推送(text/event-stream)")
-async def events(request: Request, resources: ResourcesDep) -> StreamingResponse:
+async def events(request: Request, resources: ResourcesDep, agent: AgentDep) -> StreamingResponse:
     try:
         subscription = resources.feed.subscribe()
     except FeedFull as error:
@@ -53,9 +61,13 @@ async def events(request: Request, resources: ResourcesDep) -> StreamingResponse
 
 
 @router.post("/api/agent/feedback", summary="坐席对建议答案的反馈", status_code=201)
-async def feedback(body: Feedback, resources: ResourcesDep) -> Dict[str, Any]:
+async def feedback(body: Feedback, resources: ResourcesDep, agent: AgentDep) -> Dict[str, Any]:
     try:
-        row_id = await resources.hotline.record_feedback(body)
+        row_id = await resources.hotline.record_feedback(body, agent.name)
     except UnknownCall as error:
         raise GatewayError(404, "unknown_call", f"没有通话 {error} 的记录") from error
+    except UnknownSuggestion as error:
+        raise GatewayError(
+            422, "unknown_suggestion", f"本通话没有给出过建议 {error},反馈未保存"
+        ) from error
     return {"id": row_id, "recorded": True}

@@ -1,4 +1,5 @@
-"""`GET /healthz`: each dependency's state; 200 only when every required one is up."""
+"""`GET /healthz`: each dependency's state; 200 only when every required one is up.
+`GET /livez`: 200 while the process serves."""
 
 from __future__ import annotations
 
@@ -51,6 +52,13 @@ async def _redis(resources: Resources) -> Tuple[bool, str]:
     except Exception as error:
         return False, type(error).__name__
     return True, "PONG"
+
+
+@router.get("/livez", summary="进程存活检查")
+async def livez() -> Dict[str, str]:
+    """Whether the process serves at all: the liveness probe, which must not restart the
+    gateway when Rasa is down (that is /healthz)."""
+    return {"status": "ok"}
 
 
 @router.get("/healthz", summary="依赖健康检查")

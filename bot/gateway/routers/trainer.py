@@ -1,16 +1,15 @@
 """The trainer page `/trainer` and its API, included by the gateway (bot.gateway.app).
 
-Every API call carries the trainer token (TRAINER_TOKEN, or var/trainer_token when unset) in
-`X-Trainer-Token`; a wrong or missing token gets 401. Every change lands in the audit table.
+Trainers (and admins) only, logged in as themselves (bot/gateway/auth.py); every change lands
+in the audit table under the trainer's account name.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated, Any, Dict, List, Optional
 
-from fastapi import APIRouter, Depends, Header, Request
-from fastapi.responses import FileResponse, PlainTextResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from bot.review import taxonomy
@@ -22,10 +21,9 @@ from bot.review.summary import build_report
 from bot.settings import Settings
 from core.intents import entities
 
+from ..deps import TrainerDep
 from ..errors import GatewayError
-from ..paths import STATIC_DIR
-
-ACTOR = "web"
+from ..staff_pages import staff_page
 
 router = APIRouter(tags=["trainer"])
 
@@ -55,14 +53,6 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def require_trainer(
-    request: Request, x_trainer_token: Annotated[Optional[str], Header()] = None
-) -> None:
-    expected = _settings(request).resolved_trainer_token()
-    if not x_trainer_token or not secrets.compare_digest(x_trainer_token, expected):
-        raise GatewayError(401, "unauthorized", "训练员口令无效,请重新登录")
-
-
 def get_inbox(request: Request) -> Inbox:
     """One inbox per app, opened on first use so the gateway starts without it."""
     inbox: Optional[Inbox] = getattr(request.app.state, "review_inbox", None)
@@ -72,22 +62,21 @@ def get_inbox(request: Request) -> Inbox:
     return inbox
 
 
-Authorized = Depends(require_trainer)
 InboxDep = Annotated[Inbox, Depends(get_inbox)]
 
 
 @router.get("/trainer", include_in_schema=False)
-def trainer_page() -> FileResponse:
-    return FileResponse(STATIC_DIR / "trainer.html", media_type="text/html; charset=utf-8")
+async def trainer_page(request: Request) -> Response:
+    return await staff_page(request, "trainer", "trainer.html")
 
 
 @router.get("/trainer/trainer.js", include_in_schema=False)
-def trainer_script() -> FileResponse:
-    return FileResponse(STATIC_DIR / "trainer.js", media_type="text/javascript; charset=utf-8")
+async def trainer_script(request: Request) -> Response:
+    return await staff_page(request, "trainer", "trainer.js")
 
 
-@router.get("/api/trainer/choices", summary="可选的意图、实体与知识条目", dependencies=[Authorized])
-def choices() -> Dict[str, Any]:
+@router.get("/api/trainer/choices", summary="可选的意图、实体与知识条目")
+def choices(trainer: TrainerDep) -> Dict[str, Any]:
     entries = taxonomy.knowledge_entries()
     return {
         "intents": taxonomy.intent_choices(),
@@ -97,8 +86,8 @@ def choices() -> Dict[str, Any]:
     }
 
 
-@router.get("/api/trainer/items", summary="收件箱(按预测意图分组)", dependencies=[Authorized])
-def items(inbox: InboxDep, status: str = "open") -> Dict[str, Any]:
+@router.get("/api/trainer/items", summary="收件箱(按预测意图分组)")
+def items(inbox: InboxDep, trainer: TrainerDep, status: str = "open") -> Dict[str, Any]:
     if status not in STATUSES:
         raise GatewayError(422, "invalid_status", f"未知状态“{status}”")
     groups: Dict[str, List[Dict[str, Any]]] = {}
@@ -110,11 +99,11 @@ def items(inbox: InboxDep, status: str = "open") -> Dict[str, Any]:
     }
 
 
-@router.post("/api/trainer/items/{item_id}/label", summary="标注", dependencies=[Authorized])
-def label(item_id: int, body: LabelBody, inbox: InboxDep) -> Dict[str, Any]:
+@router.post("/api/trainer/items/{item_id}/label", summary="标注")
+def label(item_id: int, body: LabelBody, inbox: InboxDep, trainer: TrainerDep) -> Dict[str, Any]:
     entities = [e.model_dump() for e in body.entities]
     try:
-        item = label_item(inbox, item_id, ACTOR, body.intent, entities, body.kb_entry)
+        item = label_item(inbox, item_id, trainer.name, body.intent, entities, body.kb_entry)
     except ItemNotFound as error:
         raise GatewayError(404, "unknown_item", f"收件箱中没有第 {item_id} 条") from error
     except LabelError as error:
@@ -122,24 +111,29 @@ def label(item_id: int, body: LabelBody, inbox: InboxDep) -> Dict[str, Any]:
     return item.as_dict()
 
 
-@router.post("/api/trainer/items/{item_id}/dismiss", summary="忽略", dependencies=[Authorized])
-def dismiss(item_id: int, body: DismissBody, inbox: InboxDep) -> Dict[str, Any]:
+@router.post("/api/trainer/items/{item_id}/dismiss", summary="忽略")
+def dismiss(
+    item_id: int, body: DismissBody, inbox: InboxDep, trainer: TrainerDep
+) -> Dict[str, Any]:
     try:
-        return dismiss_item(inbox, item_id, ACTOR, body.note).as_dict()
+        return dismiss_item(inbox, item_id, trainer.name, body.note).as_dict()
     except ItemNotFound as error:
         raise GatewayError(404, "unknown_item", f"收件箱中没有第 {item_id} 条") from error
     except LabelError as error:
         raise GatewayError(409, "already_applied", str(error)) from error
 
 
-@router.post("/api/trainer/apply", summary="写入训练数据", dependencies=[Authorized])
-def apply(body: ApplyBody, request: Request, inbox: InboxDep) -> Dict[str, Any]:
-    report = apply_labels(inbox, Workspace.from_settings(_settings(request)), ACTOR, body.items)
+@router.post("/api/trainer/apply", summary="写入训练数据")
+def apply(
+    body: ApplyBody, request: Request, inbox: InboxDep, trainer: TrainerDep
+) -> Dict[str, Any]:
+    workspace = Workspace.from_settings(_settings(request))
+    report = apply_labels(inbox, workspace, trainer.name, body.items)
     return {"outcomes": [o.__dict__ for o in report.outcomes], "summary": report.lines()[-1]}
 
 
-@router.post("/api/trainer/export", summary="从对话记录导出", dependencies=[Authorized])
-def run_export(request: Request, inbox: InboxDep) -> Dict[str, Any]:
+@router.post("/api/trainer/export", summary="从对话记录导出")
+def run_export(request: Request, inbox: InboxDep, trainer: TrainerDep) -> Dict[str, Any]:
     settings = _settings(request)
     candidates = default_candidates(
         settings.tracker_database_path,
@@ -148,16 +142,16 @@ def run_export(request: Request, inbox: InboxDep) -> Dict[str, Any]:
         settings.review_confidence_threshold,
     )
     result = export(inbox, candidates)
-    inbox.audit("export", ACTOR, result.__dict__)
+    inbox.audit("export", trainer.name, result.__dict__)
     return {**result.__dict__, "message": f"导出完成: {result}"}
 
 
-@router.get("/api/trainer/audit", summary="操作记录", dependencies=[Authorized])
-def audit(inbox: InboxDep, limit: int = 100) -> List[Dict[str, Any]]:
+@router.get("/api/trainer/audit", summary="操作记录")
+def audit(inbox: InboxDep, trainer: TrainerDep, limit: int = 100) -> List[Dict[str, Any]]:
     return inbox.audit_log(max(1, min(limit, 1000)))
 
 
-@router.get("/api/trainer/report", summary="复核报告(Markdown)", dependencies=[Authorized])
-def report(request: Request, inbox: InboxDep) -> PlainTextResponse:
+@router.get("/api/trainer/report", summary="复核报告(Markdown)")
+def report(request: Request, inbox: InboxDep, trainer: TrainerDep) -> PlainTextResponse:
     text = build_report(inbox, _settings(request).review_nlu_dir)
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

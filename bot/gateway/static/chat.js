@@ -5,17 +5,6 @@
   const form = document.getElementById("compose");
   const input = document.getElementById("input");
 
-  // One conversation per browser: Rasa keeps the dialogue state under this sender id.
-  function senderId() {
-    let id = localStorage.getItem("banshi-sender");
-    if (!id) {
-      id = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random())
-        .replace(/[^A-Za-z0-9_-]/g, "");
-      localStorage.setItem("banshi-sender", id);
-    }
-    return id;
-  }
-
   function add(kind, text) {
     const div = document.createElement("div");
     div.className = "msg " + kind;
@@ -55,10 +44,12 @@
     add("user", shown || message);
     const waiting = add("system", "正在查询…");
     try {
+      // One conversation per browser: the gateway names it in a signed cookie, sent along.
       const response = await fetch("/api/chat", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender_id: senderId(), message: message }),
+        credentials: "same-origin",
+        body: JSON.stringify({ message: message }),
       });
       const body = await response.json();
       waiting.remove();

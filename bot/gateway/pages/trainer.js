@@ -1,7 +1,7 @@
 // The trainer page: plain JS, no build step. User messages are inserted with textContent only.
 "use strict";
 
-const state = { token: sessionStorage.getItem("trainerToken") || "", status: "open", choices: null };
+const state = { status: "open", choices: null };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, props = {}, children = []) {
@@ -11,15 +11,7 @@ function el(tag, props = {}, children = []) {
 }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { "Content-Type": "application/json", "X-Trainer-Token": state.token },
-  });
-  if (response.status === 401) {
-    const body = await response.json().catch(() => ({}));
-    logout(body.message || "训练员口令无效,请重新登录");
-    throw new Error("unauthorized");
-  }
+  const response = await staff.request(path, options);
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
   if (!response.ok) throw new Error(body.message || "请求失败");
   return body;
@@ -28,14 +20,6 @@ async function api(path, options = {}) {
 function say(text) {
   $("message").hidden = !text;
   $("message").textContent = text;
-}
-
-function logout(reason = "") {
-  state.token = "";
-  sessionStorage.removeItem("trainerToken");
-  $("app").hidden = true;
-  $("login").hidden = false;
-  $("login-error").textContent = reason;
 }
 
 function parseEntities(spec) {
@@ -122,25 +106,18 @@ function renderTabs() {
 }
 
 async function start() {
+  await staff.whoami();
   try {
     state.choices = await api("/api/trainer/choices");
   } catch (e) {
-    if (e.message !== "unauthorized") logout(e.message);
+    say(e.message);
     return;
   }
-  sessionStorage.setItem("trainerToken", state.token);
-  $("login").hidden = true;
   $("app").hidden = false;
   renderTabs();
   await refresh();
 }
 
-$("login").addEventListener("submit", (event) => {
-  event.preventDefault();
-  state.token = $("token").value.trim();
-  start();
-});
-$("logout").addEventListener("click", () => logout());
 $("export").addEventListener("click", async () => {
   try { say((await api("/api/trainer/export", { method: "POST" })).message); await refresh(); } catch (e) { say(e.message); }
 });
@@ -152,4 +129,4 @@ $("apply").addEventListener("click", async () => {
     await refresh();
   } catch (e) { say(e.message); }
 });
-if (state.token) start();
+start();

@@ -34,9 +34,8 @@
   }
 
   async function feedback(callId, suggestionId, action, editedText) {
-    const response = await fetch("/api/agent/feedback", {
+    const response = await staff.request("/api/agent/feedback", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
         call_id: callId, suggestion_id: suggestionId, action: action, edited_text: editedText || "",
       }),
@@ -168,5 +167,5 @@
     };
   }
 
-  connect();
+  staff.whoami().then(connect, () => {});
 })();
