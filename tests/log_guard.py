@@ -40,7 +40,7 @@ def watch_settings(settings: Settings) -> None:
         settings.hotline_secret,
         settings.rasa_token,
         settings.service_api_key,
-        settings.trainer_token,
+        settings.session_secret,
     )
 
 

@@ -9,12 +9,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import List, Optional
 
-import httpx
 import pytest
 
 from bot.gateway import create_app
 from connectors.hotline.calls import CallFeed, CallState, FeedFull
-from tests.gateway.fixtures import gateway_settings
+from tests.gateway.fixtures import gateway_settings, logged_in
 from tests.gateway.servers import ServerThread
 
 
@@ -62,7 +61,10 @@ def test_the_event_stream_over_the_cap_is_a_clear_503(tmp_path: Path) -> None:
         agent_feed_max_subscribers=1,
         rasa_replicas="http://127.0.0.1:9",
     )
-    with ServerThread(create_app(settings)) as server, httpx.Client(base_url=server.url) as http:
+    with (
+        ServerThread(create_app(settings)) as server,
+        logged_in(server.url, settings, "agent") as http,
+    ):
         with http.stream("GET", "/api/agent/events", timeout=10) as open_stream:
             assert open_stream.status_code == 200
             refused = http.get("/api/agent/events", timeout=10)

@@ -13,6 +13,7 @@ from typing import Any, AsyncIterator, Dict, Iterator, List
 
 import pytest
 
+from bot.gateway.auth import SESSION_COOKIE
 from tests.cluster.replicas import FakeReplica
 from tests.gateway.fixtures import APP_ID, WECHAT_TOKEN, gateway_settings, hotline_headers
 from tests.gateway.inprocess import gateway_client
@@ -121,11 +122,13 @@ async def test_hotline_and_desk_get_a_clear_503(
         assert response.status_code == 503
         assert response.json()["error"] == "store_unavailable"
         assert "稍后" in response.json()["message"]
+        # A logged-in desk: its session cannot be looked up while the store is out.
+        http.cookies.set(SESSION_COOKIE, "a-session-token")
         feedback = await http.post(
             "/api/agent/feedback",
             json={"call_id": call_id, "suggestion_id": "a.b", "action": "used"},
         )
         assert feedback.status_code == 503
         # The web chat still answers: its rate limit lets messages through without Redis.
-        chat = await http.post("/api/chat", json={"sender_id": "redisdown1", "message": "你好"})
+        chat = await http.post("/api/chat", json={"message": "你好"})
         assert chat.status_code == 200

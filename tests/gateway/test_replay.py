@@ -100,12 +100,12 @@ async def test_a_captured_query_string_cannot_carry_another_message(
     forged = {"params": genuine["params"], "content": forged_xml.encode()}
     async with AsyncExitStack() as stack:
         first = await stack.enter_async_context(
-            gateway_client(settings_for(tmp_path, replica, "", **overrides))
+            gateway_client(settings_for(tmp_path, replica, "", **overrides), desk=True)
         )
         # With Redis the forgery goes to a second gateway replica, which must know the nonce too.
         second = (
             await stack.enter_async_context(
-                gateway_client(settings_for(tmp_path / "b", replica, "", **overrides))
+                gateway_client(settings_for(tmp_path / "b", replica, "", **overrides), desk=True)
             )
             if shared == "redis"
             else first
@@ -142,11 +142,11 @@ async def test_a_replayed_signed_utterance_is_refused_and_not_recorded(
     utterance = signed({"call_id": call_id, "speaker": "agent", "text": "您好,请讲"})
     async with AsyncExitStack() as stack:
         first = await stack.enter_async_context(
-            gateway_client(settings_for(tmp_path, replica, "", **overrides))
+            gateway_client(settings_for(tmp_path, replica, "", **overrides), desk=True)
         )
         second = (
             await stack.enter_async_context(
-                gateway_client(settings_for(tmp_path / "b", replica, "", **overrides))
+                gateway_client(settings_for(tmp_path / "b", replica, "", **overrides), desk=True)
             )
             if shared == "redis"
             else first
@@ -166,7 +166,7 @@ async def test_a_retry_after_a_failed_attempt_is_processed(
     """The platform resends a request that got 503; its signature must not be spent by then."""
     call_id = "retry-" + uuid.uuid4().hex[:8]
     utterance = signed({"call_id": call_id, "speaker": "caller", "text": "我要投诉噪音扰民"})
-    async with gateway_client(settings_for(tmp_path, replica, "")) as http:
+    async with gateway_client(settings_for(tmp_path, replica, ""), desk=True) as http:
         await http.post("/webhooks/hotline/call-started", **signed({"call_id": call_id}))
         replica.failing = True
         assert (await http.post("/webhooks/hotline/utterance", **utterance)).status_code == 503
@@ -189,7 +189,7 @@ async def test_a_resigned_retry_of_the_same_utterance_is_answered_once(
         "time": "2026-03-02T09:30:05+08:00",
     }
     now = int(time.time())
-    async with gateway_client(settings_for(tmp_path, replica, "")) as http:
+    async with gateway_client(settings_for(tmp_path, replica, ""), desk=True) as http:
         await http.post("/webhooks/hotline/call-started", **signed({"call_id": call_id}))
         first = await http.post("/webhooks/hotline/utterance", **signed(body, now))
         retry = await http.post("/webhooks/hotline/utterance", **signed(body, now + 1))
