@@ -147,7 +147,7 @@ def _item(row: Any) -> Item:
 class Inbox:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(f"sqlite:///{path}", future=True)
+        self.engine: Engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
         metadata.create_all(self.engine)
 
     def add(self, candidate: Candidate) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from core.masking import mask_personal_data
+from core.masking import mask_text
 
 from .models import Feedback
 
@@ -43,7 +43,7 @@ feedback_table = Table(
 
 class FeedbackStore:
     def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url, future=True)
+        self.engine: Engine = create_engine(url, future=True, hide_parameters=True)
         metadata.create_all(self.engine)
 
     def record(self, feedback: Feedback, intent: str, utterance: str) -> int:
@@ -54,8 +54,8 @@ class FeedbackStore:
             "suggestion_id": feedback.suggestion_id,
             "action": feedback.action,
             "intent": intent,
-            "utterance": mask_personal_data(utterance),
-            "edited_text": mask_personal_data(feedback.edited_text),
+            "utterance": mask_text(utterance, keep_references=True),
+            "edited_text": mask_text(feedback.edited_text, keep_references=True),
         }
         with self.engine.begin() as connection:
             result = connection.execute(feedback_table.insert().values(**row))
