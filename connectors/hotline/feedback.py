@@ -63,6 +63,14 @@ class FeedbackStore:
             assert key is not None
             return int(key[0])
 
+    def purge(self, before: datetime) -> int:
+        """Delete the verdicts recorded before `before` (UTC); returns how many."""
+        with self.engine.begin() as connection:
+            deleted = connection.execute(
+                feedback_table.delete().where(feedback_table.c.created_at < before)
+            )
+            return int(deleted.rowcount or 0)
+
     def recent(self, limit: int = 100) -> List[Dict[str, Any]]:
         query = select(feedback_table).order_by(feedback_table.c.id.desc()).limit(limit)
         with self.engine.connect() as connection:
