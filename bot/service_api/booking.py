@@ -123,7 +123,14 @@ def book(
                     return existing, False
                 offering = find_offering(session, request.hall_id, request.service, status=422)
                 slot_time = check_bookable(offering, request.start, now, window_days)
-                _refuse_second_booking(session, request.id_number, offering.service, slot_time)
+                same_day = _active_booking(session, request.id_number, offering.service, slot_time)
+                if same_day is not None:
+                    # On PostgreSQL a concurrent attempt of this same request may have committed
+                    # since _earlier_booking looked: that is a retry, not a second booking.
+                    if same_day.idempotency_key != key:
+                        raise _already_booked(same_day)
+                    ensure_same_request(same_day.request_fingerprint, fingerprint)
+                    return same_day, False
                 slot_id = _slot_row(session, offering, slot_time)
                 if not _take_place(session, slot_id):
                     # On PostgreSQL the UPDATE may have waited for a concurrent attempt of this
@@ -180,26 +187,30 @@ def _earlier_booking(session: Session, key: str, fingerprint: str) -> Optional[A
     return existing
 
 
-def _refuse_second_booking(
+def _active_booking(
     session: Session, id_number: str, service: str, slot_time: SlotTime
-) -> None:
-    """409 when the person already has an active booking of `service` on the slot's day."""
-    day = slot_time.start.date()
-    existing = session.scalar(
-        select(Appointment.id).where(
+) -> Optional[Appointment]:
+    """The person's active booking of `service` on the slot's day, if there is one."""
+    found: Optional[Appointment] = session.scalar(
+        select(Appointment).where(
             Appointment.id_number == id_number,
             Appointment.service == service,
-            Appointment.active_day == day,
+            Appointment.active_day == slot_time.start.date(),
         )
     )
-    if existing is not None:
-        raise ApiError(
-            409,
-            "already_booked",
-            f"您在{day.year}年{day.month}月{day.day}日已有“{service}”的预约"
-            f"（预约号{mask_reference(existing)}），同一事项每人每天只能预约一次；"
-            "如需改时间，请先取消原预约。",
-        )
+    return found
+
+
+def _already_booked(appointment: Appointment) -> ApiError:
+    """409 naming the existing booking by a partial number only."""
+    day = appointment.starts_at.date()
+    return ApiError(
+        409,
+        "already_booked",
+        f"您在{day.year}年{day.month}月{day.day}日已有“{appointment.service}”的预约"
+        f"（预约号{mask_reference(appointment.id)}），同一事项每人每天只能预约一次；"
+        "如需改时间，请先取消原预约。",
+    )
 
 
 def _slot_row(session: Session, offering: HallService, slot_time: SlotTime) -> int:
