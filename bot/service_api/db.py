@@ -37,9 +37,7 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_on_begin)
         else:
-            self.engine = create_engine(
-                url, future=True, pool_pre_ping=True, hide_parameters=True
-            )
+            self.engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
         # Write transactions take SQLite's write lock up front (see _sqlite_on_begin).
         self._write_engine = self.engine.execution_options(sqlite_immediate=True)
 

@@ -116,7 +116,9 @@ class Appointment(Base):
     __table_args__ = (
         # One active booking per person, service and day: the day is cleared on cancelling, and
         # NULLs never collide, so concurrent second bookings fail here even on PostgreSQL.
-        Index("uq_appointment_person_service_day", "id_number", "service", "active_day", unique=True),
+        Index(
+            "uq_appointment_person_service_day", "id_number", "service", "active_day", unique=True
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(10), primary_key=True)

@@ -19,7 +19,9 @@ BOOKER = "wechat:o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
 
 def _status(db: Database, appointment_id: str) -> str:
     with db.session() as session:
-        return str(session.scalar(select(Appointment.status).where(Appointment.id == appointment_id)))
+        return str(
+            session.scalar(select(Appointment.status).where(Appointment.id == appointment_id))
+        )
 
 
 def test_without_a_phone_id_number_or_booker_nothing_is_shown_or_cancelled(

@@ -26,7 +26,10 @@ from ..validation import normalize_id_number, normalize_phone
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    403: {"model": ErrorBody, "description": "proof_required：未提供预约时的手机号、身份证号或渠道标识"},
+    403: {
+        "model": ErrorBody,
+        "description": "proof_required：未提供预约时的手机号、身份证号或渠道标识",
+    },
     404: {"model": ErrorBody, "description": "预约不存在，或所给信息与预约不符（两者不作区分）"},
 }
 
@@ -116,7 +119,9 @@ def cancel_appointment(
     """Cancel, given the phone, ID number or channel identity it was booked with; cancelling an
     already cancelled appointment returns it unchanged."""
     _check_id(appointment_id)
-    return appointment_out(cancel(db, appointment_id, proof or AppointmentProof(), now))
+    return appointment_out(
+        cancel(db, appointment_id, proof or AppointmentProof.model_validate({}), now)
+    )
 
 
 def _check_id(appointment_id: str) -> None:
