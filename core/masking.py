@@ -91,11 +91,12 @@ def _kind(compact: str) -> str:
     return "code" if len(digits) >= 11 else ""
 
 
-def _add(spans: List[_Span], new: _Span) -> None:
-    """Add a span; a reference wins over what overlaps it, two personal spans merge."""
+def _add(spans: List[_Span], new: _Span, *, merge: bool = True) -> None:
+    """Add a span; a reference wins over what overlaps it, two personal spans merge (unless
+    `merge` is off: then the spans found already stand and the new one is dropped)."""
     overlapping = [s for s in spans if s.start < new.end and new.start < s.end]
     inside = any(s.start <= new.start and new.end <= s.end for s in overlapping)
-    if inside or any(s.kind in _WHOLE for s in overlapping):
+    if inside or any(s.kind in _WHOLE for s in overlapping) or (overlapping and not merge):
         return
     if not overlapping:
         spans.append(new)
@@ -120,7 +121,8 @@ def _spans(text: str, keep_references: bool) -> List[_Span]:
     for m in _SEPARATED.finditer(text):
         kind = _kind(re.sub(r"[^0-9A-Za-z]", "", m.group()).upper())
         if kind:
-            _add(spans, _Span(m.start(), m.end(), kind))
+            # Only numbers no other recogniser found: two numbers side by side stay two.
+            _add(spans, _Span(m.start(), m.end(), kind), merge=False)
     for m in _ALNUM_RUN.finditer(text):
         run = m.group().upper()
         for offset in range(len(run) - 17):

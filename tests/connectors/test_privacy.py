@@ -103,3 +103,8 @@ def test_log_records_are_masked_before_any_handler_sees_them(
     assert "13812345678" not in logged and "0219 9001" not in logged
     assert ID_NUMBER not in logged and USCC not in logged
     assert "138****5678" in logged
+
+
+def test_numbers_side_by_side_are_masked_each_in_its_own_form() -> None:
+    masked = mask_text(f"代码{USCC}13812345678 ２１０１０２１９９００１０１１２３７")
+    assert masked == "代码9121**********001G138****5678 2101**********1237"
