@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime
 from typing import Any, ClassVar, Dict, List, Tuple
 
@@ -142,8 +141,8 @@ class ValidateAppointmentForm(PersonChecks, OrderedFormValidation):
     ) -> Slots:
         if value is not True:
             return {"booking_confirmed": None}
-        # One key per confirmed booking: every retry of this booking sends the same key.
-        return {"booking_confirmed": True, "booking_key": slots.get("booking_key") or uuid4()}
+        # The key of this content: every retry of this booking, on any replica, sends it.
+        return {"booking_confirmed": True, "booking_key": booking_key(booking_payload(slots))}
 
     async def after_validation(
         self, slots: Slots, incoming: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -163,8 +162,21 @@ class ValidateAppointmentForm(PersonChecks, OrderedFormValidation):
         return {"appointment_time": None, "appointment_window": None}
 
 
-def uuid4() -> str:
-    return str(uuid.uuid4())
+def booking_payload(slots: Dict[str, Any]) -> Dict[str, Any]:
+    """The booking as the service API takes it: person, service, hall and slot."""
+    return {
+        "hall_id": slots.get("hall_id"),
+        "service": slots.get("service_item"),
+        "start": slots.get("appointment_time"),
+        "name": slots.get("person_name"),
+        "phone": slots.get("phone"),
+        "id_number": slots.get("id_number"),
+    }
+
+
+def booking_key(payload: Dict[str, Any]) -> str:
+    """The Idempotency-Key of a confirmed booking, derived from its content alone."""
+    return service_client.content_key("appointment", payload)
 
 
 class ActionAskHallId(Action):
@@ -271,20 +283,16 @@ class ActionSubmitAppointment(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        slot = tracker.get_slot
-        if slot("booking_confirmed") is not True:
+        if tracker.get_slot("booking_confirmed") is not True:
             return []
-        payload = {
-            "hall_id": slot("hall_id"),
-            "service": slot("service_item"),
-            "start": slot("appointment_time"),
-            "name": slot("person_name"),
-            "phone": slot("phone"),
-            "id_number": slot("id_number"),
-        }
+        payload = booking_payload(tracker.slots)
         try:
             booked = await service_client.request(
-                "POST", "/v1/appointments", json=payload, idempotency_key=slot("booking_key")
+                "POST",
+                "/v1/appointments",
+                # The channel identity lets this user see and cancel the booking later.
+                json={**payload, "channel_user": tracker.sender_id},
+                idempotency_key=booking_key(payload),
             )
         except ServiceUnavailable:
             # The key stays: if the booking did go through, asking again returns that booking.
@@ -295,6 +303,8 @@ class ActionSubmitAppointment(Action):
             return [SlotSet("booking_confirmed", None), FollowupAction("appointment_form")]
         except ServiceError as error:
             dispatcher.utter_message(text=error.message)
+            if error.code == "already_booked":
+                dispatcher.utter_message(text="说“查询我的预约”可以查看或取消已有的预约。")
             if error.code == "slot_full":
                 retry = [SlotSet("appointment_time", None), SlotSet("booking_key", None)]
                 return [

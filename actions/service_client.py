@@ -2,11 +2,17 @@
 
 Only calls that are safe to repeat are retried: reads, cancellation (idempotent by contract) and
 creations that carry an Idempotency-Key, so a retry after a lost response never books twice.
+The key is derived from the content of what is created (`content_key`), not drawn at random: a
+confirmation retried on another Rasa replica, after the first died before saving the
+conversation, sends the same key and gets the same booking back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json as jsonlib
 import logging
 from typing import Any, Dict, Mapping, Optional
 
@@ -38,6 +44,17 @@ class ServiceError(Exception):
 
 
 _client: Optional[httpx.AsyncClient] = None
+
+
+def content_key(kind: str, content: Mapping[str, Any]) -> str:
+    """The Idempotency-Key of creating `content`: the same on every replica, for the same content.
+
+    Keyed with the service API key (which every replica holds), so the key cannot be turned back
+    into the ID and phone numbers it was made from.
+    """
+    canonical = jsonlib.dumps(dict(content), sort_keys=True, ensure_ascii=False, default=str)
+    secret = get_settings().resolved_service_api_key().encode("utf-8")
+    return f"{kind}-{hmac.new(secret, canonical.encode('utf-8'), hashlib.sha256).hexdigest()}"
 
 
 def client() -> httpx.AsyncClient:

@@ -117,6 +117,13 @@ class Settings(BaseSettings):
     review_nlu_dir: Path = PROJECT_ROOT / "data" / "nlu"
     review_knowledge_dir: Path = PROJECT_ROOT / "knowledge" / "content"
 
+    # Retention of personal data (bot/retention.py, docs/privacy.md).
+    retention_days: int = Field(
+        default=180,
+        ge=1,
+        description="days conversations, agents' feedback and review items are kept",
+    )
+
     # Keyword arguments (tests, the cluster runner) use the field names.
     model_config = SettingsConfigDict(env_file=None, populate_by_name=True)
 

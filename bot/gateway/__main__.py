@@ -7,6 +7,7 @@ import logging
 import uvicorn
 
 from bot.settings import get_settings
+from core.masking import install_log_masking
 
 from .app import create_app
 
@@ -14,6 +15,7 @@ from .app import create_app
 def main() -> None:
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_masking()
     # httpx logs full URLs at INFO, and WeChat's token URL carries the app secret.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # uvicorn's access log prints query strings (WeChat puts the OpenID there); the app logs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
@@ -9,6 +10,7 @@ from typing import AsyncIterator, Optional
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from bot import retention
 from bot.access_log import AccessLogMiddleware
 from bot.settings import Settings, get_settings
 
@@ -29,9 +31,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resources = await open_resources(settings)
         app.state.resources = resources
+        # Personal data older than RETENTION_DAYS is deleted once a day (docs/privacy.md).
+        purging = asyncio.create_task(retention.periodically(settings))
         try:
             yield
         finally:
+            purging.cancel()
             await resources.close()
 
     app = FastAPI(

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import (
     Column,
@@ -147,7 +147,7 @@ def _item(row: Any) -> Item:
 class Inbox:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(f"sqlite:///{path}", future=True)
+        self.engine: Engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
         metadata.create_all(self.engine)
 
     def add(self, candidate: Candidate) -> str:
@@ -249,6 +249,17 @@ class Inbox:
         query = select(items_table.c.status, func.count()).group_by(items_table.c.status)
         with self.engine.connect() as db:
             return {status: int(n) for status, n in db.execute(query)}
+
+    def purge(self, before: datetime) -> Tuple[int, int]:
+        """Delete items last seen and audit entries written before `before` (UTC).
+
+        Returns (items, audit entries) deleted. An item seen again later is kept: its text is
+        the masked text of a recent message too.
+        """
+        with self.engine.begin() as db:
+            items = db.execute(items_table.delete().where(items_table.c.last_seen < before))
+            audit = db.execute(audit_table.delete().where(audit_table.c.at < before))
+        return int(items.rowcount or 0), int(audit.rowcount or 0)
 
     def close(self) -> None:
         self.engine.dispose()

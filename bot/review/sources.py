@@ -104,7 +104,7 @@ def _candidate(
 
 def sql_tracker_candidates(url: str, threshold: float) -> Iterator[Candidate]:
     """Candidates from Rasa's SQLTrackerStore table `events` (read-only)."""
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, hide_parameters=True)
     try:
         if not inspect(engine).has_table("events"):
             logger.warning("review.export.no_tracker_table url_scheme=%s", url.split(":")[0])
@@ -154,7 +154,7 @@ def feedback_candidates(url: str) -> Iterator[Candidate]:
     """Caller utterances whose suggested answer a hotline agent rejected."""
     from connectors.hotline.feedback import feedback_table
 
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, hide_parameters=True)
     try:
         if not inspect(engine).has_table(feedback_table.name):
             return

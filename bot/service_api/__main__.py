@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 from urllib.parse import urlsplit
 
 from bot.settings import PROJECT_ROOT, get_settings
+from core.masking import install_log_masking
 
 OPENAPI_PATH = PROJECT_ROOT / "docs" / "service_api.openapi.json"
 DEFAULT_PORT = 8001
@@ -29,6 +30,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_masking()
     if args.command == "serve":
         if args.seed:
             _seed()

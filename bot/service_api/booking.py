@@ -13,15 +13,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.clock import CN_TZ
-from core.masking import mask_id_number, mask_phone
+from core.masking import mask_id_number, mask_phone, mask_reference
 
+from .access import booker_digest, owned_appointment
 from .db import Database
 from .errors import ApiError
 from .idempotency import ensure_same_request, request_fingerprint
 from .ids import APPOINTMENT_PREFIX, is_hall_id, new_public_id
 from .models import BOOKED, CANCELLED, Appointment, Hall, HallService, Slot
 from .schedule import DayPlan, SlotTime, plan_day
-from .schemas import AppointmentCreate
+from .schemas import AppointmentCreate, AppointmentProof
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,14 @@ def book(
                     return existing, False
                 offering = find_offering(session, request.hall_id, request.service, status=422)
                 slot_time = check_bookable(offering, request.start, now, window_days)
+                same_day = _active_booking(session, request.id_number, offering.service, slot_time)
+                if same_day is not None:
+                    # On PostgreSQL a concurrent attempt of this same request may have committed
+                    # since _earlier_booking looked: that is a retry, not a second booking.
+                    if same_day.idempotency_key != key:
+                        raise _already_booked(same_day)
+                    ensure_same_request(same_day.request_fingerprint, fingerprint)
+                    return same_day, False
                 slot_id = _slot_row(session, offering, slot_time)
                 if not _take_place(session, slot_id):
                     # On PostgreSQL the UPDATE may have waited for a concurrent attempt of this
@@ -144,6 +153,8 @@ def book(
                     id_number=request.id_number,
                     status=BOOKED,
                     created_at=now,
+                    active_day=slot_time.start.date(),
+                    booker=booker_digest(request.channel_user),
                 )
                 session.add(appointment)
                 session.flush()
@@ -174,6 +185,32 @@ def _earlier_booking(session: Session, key: str, fingerprint: str) -> Optional[A
     if existing is not None:
         ensure_same_request(existing.request_fingerprint, fingerprint)
     return existing
+
+
+def _active_booking(
+    session: Session, id_number: str, service: str, slot_time: SlotTime
+) -> Optional[Appointment]:
+    """The person's active booking of `service` on the slot's day, if there is one."""
+    found: Optional[Appointment] = session.scalar(
+        select(Appointment).where(
+            Appointment.id_number == id_number,
+            Appointment.service == service,
+            Appointment.active_day == slot_time.start.date(),
+        )
+    )
+    return found
+
+
+def _already_booked(appointment: Appointment) -> ApiError:
+    """409 naming the existing booking by a partial number only."""
+    day = appointment.starts_at.date()
+    return ApiError(
+        409,
+        "already_booked",
+        f"您在{day.year}年{day.month}月{day.day}日已有“{appointment.service}”的预约"
+        f"（预约号{mask_reference(appointment.id)}），同一事项每人每天只能预约一次；"
+        "如需改时间，请先取消原预约。",
+    )
 
 
 def _slot_row(session: Session, offering: HallService, slot_time: SlotTime) -> int:
@@ -224,12 +261,16 @@ def _take_place(session: Session, slot_id: int) -> bool:
     return bool(result.rowcount == 1)
 
 
-def cancel(db: Database, appointment_id: str, now: datetime) -> Appointment:
-    """Cancel an appointment; cancelling again returns it unchanged and releases nothing."""
+def cancel(
+    db: Database, appointment_id: str, proof: AppointmentProof, now: datetime
+) -> Appointment:
+    """Cancel an appointment; cancelling again returns it unchanged and releases nothing.
+
+    Cancelling frees the booking's day and its Idempotency-Key, so the same booking can be made
+    again afterwards (with the same content-derived key) as a new appointment.
+    """
     with db.session(write=True) as session:
-        appointment = session.get(Appointment, appointment_id)
-        if appointment is None:
-            raise ApiError(404, "appointment_not_found", f"预约不存在：{appointment_id}")
+        appointment = owned_appointment(session, appointment_id, proof)
         if appointment.status == CANCELLED:
             return appointment
         if appointment.starts_at <= now:
@@ -240,7 +281,12 @@ def cancel(db: Database, appointment_id: str, now: datetime) -> Appointment:
             session.execute(
                 update(Appointment)
                 .where(Appointment.id == appointment_id, Appointment.status == BOOKED)
-                .values(status=CANCELLED, cancelled_at=now)
+                .values(
+                    status=CANCELLED,
+                    cancelled_at=now,
+                    active_day=None,
+                    idempotency_key=f"cancelled:{appointment_id}",
+                )
                 .execution_options(synchronize_session=False)
             ),
         )

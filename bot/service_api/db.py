@@ -6,8 +6,8 @@ import sqlite3
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .models import Base
@@ -28,6 +28,7 @@ class Database:
             self.engine = create_engine(
                 url,
                 future=True,
+                hide_parameters=True,
                 connect_args={
                     "check_same_thread": False,  # FastAPI runs sync routes in a thread pool
                     "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
@@ -36,13 +37,14 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_on_begin)
         else:
-            self.engine = create_engine(url, future=True, pool_pre_ping=True)
+            self.engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
         # Write transactions take SQLite's write lock up front (see _sqlite_on_begin).
         self._write_engine = self.engine.execution_options(sqlite_immediate=True)
 
     def create_all(self) -> None:
-        """Create missing tables (the schema is small and additive, so no migrations yet)."""
+        """Create missing tables, columns and indexes (the schema only ever grows)."""
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""
@@ -59,6 +61,20 @@ class Database:
         bind = self._write_engine if write else self.engine
         with Session(bind, future=True, expire_on_commit=False) as session, session.begin():
             yield session
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the nullable columns and the indexes a database created by an older version lacks."""
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(engine.dialect)
+                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
 
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, connection_record: Any) -> None:

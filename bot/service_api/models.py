@@ -3,15 +3,17 @@ time."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import List, Optional
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -111,6 +113,13 @@ class Appointment(Base):
     """One citizen's booking of one slot."""
 
     __tablename__ = "appointment"
+    __table_args__ = (
+        # One active booking per person, service and day: the day is cleared on cancelling, and
+        # NULLs never collide, so concurrent second bookings fail here even on PostgreSQL.
+        Index(
+            "uq_appointment_person_service_day", "id_number", "service", "active_day", unique=True
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(10), primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
@@ -126,6 +135,10 @@ class Appointment(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=BOOKED)
     created_at: Mapped[datetime] = mapped_column(BeijingDateTime, nullable=False)
     cancelled_at: Mapped[Optional[datetime]] = mapped_column(BeijingDateTime)
+    # The day of a booking that is still active; NULL once cancelled.
+    active_day: Mapped[Optional[date]] = mapped_column(Date)
+    # SHA-256 of the channel identity (sender id, WeChat OpenID) that booked, if one was given.
+    booker: Mapped[Optional[str]] = mapped_column(String(64))
 
     hall: Mapped[Hall] = relationship(lazy="joined")
 

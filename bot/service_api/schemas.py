@@ -99,6 +99,11 @@ class AppointmentCreate(BaseModel):
     name: str = Field(..., examples=["演示用户"])
     phone: Phone = Field(..., examples=["13700000001"])
     id_number: IdNumber = Field(..., examples=["11010519491231002X"])
+    channel_user: Optional[str] = Field(
+        None,
+        max_length=128,
+        description="预约渠道的用户标识（如微信 OpenID）；同一标识之后可凭它查看和取消预约",
+    )
 
     @field_validator("hall_id")
     @classmethod
@@ -112,7 +117,22 @@ class AppointmentCreate(BaseModel):
 
     def fingerprint_payload(self) -> dict[str, Any]:
         """The normalised content that decides whether a retry is the same request."""
-        return {**self.model_dump(), "start": self.start.isoformat()}
+        # The channel is not content: the same booking retried from another channel is a retry.
+        content = self.model_dump(exclude={"channel_user"})
+        return {**content, "start": self.start.isoformat()}
+
+
+class AppointmentProof(BaseModel):
+    """What shows that the caller booked an appointment: one of these must match the booking."""
+
+    phone: Optional[Phone] = Field(None, description="预约时填写的手机号")
+    id_number: Optional[IdNumber] = Field(None, description="预约时填写的身份证号")
+    channel_user: Optional[str] = Field(
+        None, max_length=128, description="预约时的渠道用户标识（如微信 OpenID）"
+    )
+
+    def given(self) -> bool:
+        return bool(self.phone or self.id_number or self.channel_user)
 
 
 class HallBrief(BaseModel):

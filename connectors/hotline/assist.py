@@ -6,7 +6,7 @@ import asyncio
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from connectors.rasa import RasaClient
-from core.masking import mask_id_number, mask_personal_data, mask_phone
+from core.masking import mask_id_number, mask_phone, mask_text
 from knowledge.answer import LEGAL_DISCLAIMER, needs_disclaimer
 from knowledge.schema import Entry
 from knowledge.search import KnowledgeIndex
@@ -91,7 +91,7 @@ class AgentAssist:
         state.intents.append(intent)
         ranking = topical_ranking(parse) if intent not in workorder.CONTROL_INTENTS else []
         if ranking:
-            state.topic_text = mask_personal_data(text)
+            state.topic_text = mask_text(text, keep_references=True)
             query, intents = text, [name for name, _ in ranking]
         else:
             # "沈阳" or "信用代码是…" alone is no question: it completes the call's topic, so

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from core.masking import mask_personal_data
+from core.masking import mask_text
 
 from .models import Feedback
 
@@ -47,7 +47,7 @@ feedback_table = Table(
 
 class FeedbackStore:
     def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url, future=True)
+        self.engine: Engine = create_engine(url, future=True, hide_parameters=True)
         metadata.create_all(self.engine)
         _add_agent_column(self.engine)
 
@@ -59,8 +59,8 @@ class FeedbackStore:
             "suggestion_id": feedback.suggestion_id,
             "action": feedback.action,
             "intent": intent,
-            "utterance": mask_personal_data(utterance),
-            "edited_text": mask_personal_data(feedback.edited_text),
+            "utterance": mask_text(utterance, keep_references=True),
+            "edited_text": mask_text(feedback.edited_text, keep_references=True),
             "agent": agent,
         }
         with self.engine.begin() as connection:
@@ -68,6 +68,14 @@ class FeedbackStore:
             key = result.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+    def purge(self, before: datetime) -> int:
+        """Delete the verdicts recorded before `before` (UTC); returns how many."""
+        with self.engine.begin() as connection:
+            deleted = connection.execute(
+                feedback_table.delete().where(feedback_table.c.created_at < before)
+            )
+            return int(deleted.rowcount or 0)
 
     def recent(self, limit: int = 100) -> List[Dict[str, Any]]:
         query = select(feedback_table).order_by(feedback_table.c.id.desc()).limit(limit)

@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Optional
 
-from core.masking import mask_caller_number, mask_personal_data
+from core.masking import mask_caller_number, mask_text
 
 from .assist import AgentAssist
 from .calls import CallFeed, CallState, CallStore, Line
@@ -62,7 +62,7 @@ class HotlineService:
                 raise UnknownCall(event.call_id)
             line = Line(
                 speaker=event.speaker,
-                text=mask_personal_data(event.text.strip()),
+                text=mask_text(event.text.strip(), keep_references=True),
                 time=event.time or _now(),
             )
             if event.time is not None and line in state.transcript:

@@ -14,6 +14,7 @@ def tracker(
     slots: Optional[Dict[str, Any]] = None,
     events: Optional[List[Dict[str, Any]]] = None,
     ranking: Optional[List[Dict[str, Any]]] = None,
+    sender_id: str = "test-user",
 ) -> Tracker:
     latest = {
         "text": text,
@@ -23,7 +24,7 @@ def tracker(
     }
     user_event = {"event": "user", "text": text, "parse_data": latest}
     return Tracker(
-        sender_id="test-user",
+        sender_id=sender_id,
         slots=slots or {},
         latest_message=latest,
         events=[*(events or []), user_event],

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx import Response
+from stdnum.cn import ric
 
 API_KEY = "test-api-key"
 
@@ -20,6 +21,16 @@ START = "2026-10-12T09:00:00+08:00"
 
 # Built with stdnum.cn.uscc.calc_check_digit on a made-up base.
 VALID_USCC = "91210100MA0000001G"
+
+
+def person(n: int) -> dict[str, str]:
+    """The n-th of many made-up people, each with a valid ID number of their own."""
+    base = f"21010219900101{n:03d}"
+    return {
+        "name": f"演示用户{n}",
+        "phone": f"1370000{n:04d}",
+        "id_number": base + ric.calc_check_digit(base + "0"),
+    }
 
 
 def booking(**overrides: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from .helpers import PERSON_A, PERSON_B, START, book, booking
 
 pytestmark = pytest.mark.usefixtures("halls")
 
+OWNER = {"phone": PERSON_A["phone"]}
+
 
 def _stored(db: Database) -> tuple[int, int]:
     """(appointments in the database, places taken across all slots)."""
@@ -42,7 +44,8 @@ def test_booking_happy_path(client: TestClient, db: Database) -> None:
     assert body["id_number_masked"] == "1101**********002X"
     assert PERSON_A["phone"] not in response.text and PERSON_A["id_number"] not in response.text
     assert _stored(db) == (1, 1)
-    assert client.get(f"/v1/appointments/{body['appointment_id']}").json() == body
+    shown = client.get(f"/v1/appointments/{body['appointment_id']}", params=OWNER)
+    assert shown.json() == body
 
 
 def test_retry_with_the_same_key_returns_the_same_booking(client: TestClient, db: Database) -> None:
@@ -142,8 +145,8 @@ def test_full_slot_is_409(client: TestClient, db: Database) -> None:
 
 def test_cancel_twice_releases_the_place_once(client: TestClient, db: Database) -> None:
     appointment_id = book(client, service="居住证办理").json()["appointment_id"]
-    first = client.post(f"/v1/appointments/{appointment_id}/cancel")
-    second = client.post(f"/v1/appointments/{appointment_id}/cancel")
+    first = client.post(f"/v1/appointments/{appointment_id}/cancel", json=OWNER)
+    second = client.post(f"/v1/appointments/{appointment_id}/cancel", json=OWNER)
     assert first.status_code == second.status_code == 200
     assert first.json()["status"] == "cancelled"
     assert second.json() == first.json()
@@ -154,16 +157,16 @@ def test_cancel_twice_releases_the_place_once(client: TestClient, db: Database) 
 
 
 def test_cancel_unknown_or_malformed(client: TestClient) -> None:
-    assert client.post("/v1/appointments/AP00000000/cancel").status_code == 404
-    response = client.post("/v1/appointments/12345/cancel")
+    assert client.post("/v1/appointments/AP00000000/cancel", json=OWNER).status_code == 404
+    response = client.post("/v1/appointments/12345/cancel", json=OWNER)
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_appointment_id"
 
 
 def test_get_unknown_or_malformed_appointment(client: TestClient) -> None:
-    response = client.get("/v1/appointments/AP00000000")
+    response = client.get("/v1/appointments/AP00000000", params=OWNER)
     assert response.status_code == 404 and response.json()["error"] == "appointment_not_found"
-    assert client.get("/v1/appointments/ap-lower").status_code == 422
+    assert client.get("/v1/appointments/ap-lower", params=OWNER).status_code == 422
 
 
 def test_lookup_needs_both_phone_and_id_number(client: TestClient) -> None:
@@ -200,7 +203,7 @@ def test_logs_never_contain_unmasked_phone_or_id(
     client.get(
         "/v1/appointments", params={"phone": PERSON_A["phone"], "id_number": PERSON_A["id_number"]}
     )
-    client.post(f"/v1/appointments/{appointment_id}/cancel")
+    client.post(f"/v1/appointments/{appointment_id}/cancel", json=OWNER)
     # The service's own loggers; the test client (httpx) logs the URLs it requests.
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot."))
     assert appointment_id in logged and "137****0001" in logged

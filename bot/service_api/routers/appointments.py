@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Query, Response
 
 from core.masking import mask_id_number, mask_name, mask_phone
 
+from ..access import owned_appointment
 from ..booking import book, cancel, find_for_person
 from ..deps import DatabaseDep, IdempotencyKeyDep, NowDep, SessionDep, SettingsDep
 from ..errors import ERROR_RESPONSES, ApiError, ErrorBody
 from ..ids import APPOINTMENT_PREFIX, is_public_id
 from ..models import Appointment
-from ..schemas import AppointmentCreate, AppointmentList, AppointmentOut, HallBrief
+from ..schemas import (
+    AppointmentCreate,
+    AppointmentList,
+    AppointmentOut,
+    AppointmentProof,
+    HallBrief,
+)
 from ..validation import normalize_id_number, normalize_phone
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorBody, "description": "预约不存在"}
+    403: {
+        "model": ErrorBody,
+        "description": "proof_required：未提供预约时的手机号、身份证号或渠道标识",
+    },
+    404: {"model": ErrorBody, "description": "预约不存在，或所给信息与预约不符（两者不作区分）"},
 }
 
 
@@ -49,7 +60,10 @@ def appointment_out(appointment: Appointment) -> AppointmentOut:
         **ERROR_RESPONSES,
         200: {"model": AppointmentOut, "description": "同一 Idempotency-Key 的重试：返回原预约"},
         400: {"model": ErrorBody, "description": "缺少或不合法的 Idempotency-Key"},
-        409: {"model": ErrorBody, "description": "slot_full：该时段已约满"},
+        409: {
+            "model": ErrorBody,
+            "description": "slot_full：该时段已约满；already_booked：同一人当天已预约同一事项",
+        },
     },
 )
 def create_appointment(
@@ -81,13 +95,13 @@ def list_appointments(
 @router.get(
     "/{appointment_id}", response_model=AppointmentOut, responses={**ERROR_RESPONSES, **NOT_FOUND}
 )
-def get_appointment(appointment_id: str, session: SessionDep) -> AppointmentOut:
-    """One appointment by its id."""
+def get_appointment(
+    appointment_id: str, proof: Annotated[AppointmentProof, Query()], session: SessionDep
+) -> AppointmentOut:
+    """One appointment, to whoever gives the phone, ID number or channel identity it was booked
+    with."""
     _check_id(appointment_id)
-    appointment = session.get(Appointment, appointment_id)
-    if appointment is None:
-        raise ApiError(404, "appointment_not_found", f"预约不存在：{appointment_id}")
-    return appointment_out(appointment)
+    return appointment_out(owned_appointment(session, appointment_id, proof))
 
 
 @router.post(
@@ -99,10 +113,15 @@ def get_appointment(appointment_id: str, session: SessionDep) -> AppointmentOut:
         409: {"model": ErrorBody, "description": "appointment_started：预约时间已到，无法取消"},
     },
 )
-def cancel_appointment(appointment_id: str, db: DatabaseDep, now: NowDep) -> AppointmentOut:
-    """Cancel; cancelling an already cancelled appointment returns it unchanged."""
+def cancel_appointment(
+    appointment_id: str, db: DatabaseDep, now: NowDep, proof: Optional[AppointmentProof] = None
+) -> AppointmentOut:
+    """Cancel, given the phone, ID number or channel identity it was booked with; cancelling an
+    already cancelled appointment returns it unchanged."""
     _check_id(appointment_id)
-    return appointment_out(cancel(db, appointment_id, now))
+    return appointment_out(
+        cancel(db, appointment_id, proof or AppointmentProof.model_validate({}), now)
+    )
 
 
 def _check_id(appointment_id: str) -> None:
