@@ -52,7 +52,7 @@ def _fill(var_dir: Path) -> Settings:
     )
     feedback = FeedbackStore(settings.resolved_feedback_database_url())
     verdict = Feedback(call_id="c-1", suggestion_id="s-1", action="rejected", edited_text="")
-    feedback.record(verdict, "social_security", NEW_TEXT)
+    feedback.record(verdict, "social_security", NEW_TEXT, "agent-li")
     with feedback.engine.begin() as db:
         db.execute(
             feedback_table.insert().values(
