@@ -33,6 +33,8 @@ class ChatSessions:
     def verify(self, cookie: Optional[str]) -> Optional[str]:
         """The id a cookie carries, if the gateway signed it."""
         session_id, _, signature = (cookie or "").partition(".")
-        if not session_id or not hmac.compare_digest(signature, self._signature(session_id)):
+        # On bytes: compare_digest refuses str with non-ASCII characters, which a cookie may hold.
+        expected = self._signature(session_id).encode()
+        if not session_id or not hmac.compare_digest(signature.encode(errors="replace"), expected):
             return None
         return session_id

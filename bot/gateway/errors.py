@@ -55,7 +55,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "没有这个地址", 405: "不支持该请求方法"}
+        # 400 is FastAPI failing to read a body it was told is JSON (not UTF-8, nested too deep).
+        messages = {
+            400: "请求体无法解析,应为 UTF-8 编码的 JSON",
+            404: "没有这个地址",
+            405: "不支持该请求方法",
+        }
         message = messages.get(error.status_code, str(error.detail))
-        code = "body_too_large" if error.status_code == 413 else "http_error"
+        codes = {400: "invalid_body", 413: "body_too_large"}
+        code = codes.get(error.status_code, "http_error")
         return error_response(error.status_code, code, message)

@@ -109,7 +109,11 @@ def decode_message(config: WeChatConfig, query: Mapping[str, str], body: bytes) 
         xml = _decrypt(config, query, root)
         root = safe_xml(xml)
     else:
-        xml = body.decode("utf-8", errors="strict") if isinstance(body, bytes) else body
+        try:
+            xml = body.decode("utf-8") if isinstance(body, bytes) else body
+        except UnicodeDecodeError as error:
+            # Well-formed XML in another declared encoding: WeChat itself only sends UTF-8.
+            raise WeChatRequestError(400, "消息应为 UTF-8 编码的 XML") from error
     if not (root.findtext("MsgType") or "").strip():
         raise WeChatRequestError(400, "消息缺少 MsgType")
     return Inbound(parse_message(xml), encrypted)

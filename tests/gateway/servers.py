@@ -124,6 +124,7 @@ class FakeRasa:
     intent: str = "credit_repair"
     confidence: float = 0.97
     senders: List[str] = field(default_factory=list)
+    parsed: List[str] = field(default_factory=list)
 
     def app(self) -> FastAPI:
         app = FastAPI()
@@ -131,6 +132,7 @@ class FakeRasa:
         @app.post("/model/parse")
         async def parse(request: Request) -> Dict[str, Any]:
             body: Dict[str, Any] = await request.json()
+            self.parsed.append(body["text"])
             intent = {"name": self.intent, "confidence": self.confidence}
             return {"text": body["text"], "intent": intent, "intent_ranking": [intent]}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Dict, List, Optional
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
@@ -63,6 +63,8 @@ def get_inbox(request: Request) -> Inbox:
 
 
 InboxDep = Annotated[Inbox, Depends(get_inbox)]
+# Larger ids do not fit the database's integer and would fail the query instead of finding nothing.
+ItemId = Annotated[int, Path(le=2**63 - 1)]
 
 
 @router.get("/trainer", include_in_schema=False)
@@ -100,7 +102,7 @@ def items(inbox: InboxDep, trainer: TrainerDep, status: str = "open") -> Dict[st
 
 
 @router.post("/api/trainer/items/{item_id}/label", summary="标注")
-def label(item_id: int, body: LabelBody, inbox: InboxDep, trainer: TrainerDep) -> Dict[str, Any]:
+def label(item_id: ItemId, body: LabelBody, inbox: InboxDep, trainer: TrainerDep) -> Dict[str, Any]:
     entities = [e.model_dump() for e in body.entities]
     try:
         item = label_item(inbox, item_id, trainer.name, body.intent, entities, body.kb_entry)
@@ -113,7 +115,7 @@ def label(item_id: int, body: LabelBody, inbox: InboxDep, trainer: TrainerDep) -
 
 @router.post("/api/trainer/items/{item_id}/dismiss", summary="忽略")
 def dismiss(
-    item_id: int, body: DismissBody, inbox: InboxDep, trainer: TrainerDep
+    item_id: ItemId, body: DismissBody, inbox: InboxDep, trainer: TrainerDep
 ) -> Dict[str, Any]:
     try:
         return dismiss_item(inbox, item_id, trainer.name, body.note).as_dict()
