@@ -30,7 +30,7 @@ from bot.review.inbox import Candidate, Inbox
 from bot.service_api.app import create_app as create_service_api
 from bot.service_api.db import Database
 from bot.service_api.deps import current_time
-from bot.service_api.models import Appointment, Hall, HallService, LegalCheckup, Slot
+from bot.service_api.models import Appointment, LegalCheckup, Slot
 from bot.settings import Settings
 from tests.gateway.fixtures import (
     APP_ID,
@@ -43,7 +43,7 @@ from tests.gateway.fixtures import (
 from tests.gateway.servers import FakeRasa, ServerThread, free_port
 from tests.gateway.wechat_peer import WeChatPeer, message_xml, new_aes_key, signature
 from tests.service_api.conftest import FROZEN_NOW
-from tests.service_api.helpers import API_KEY, PERSON_B, booking, checkup
+from tests.service_api.helpers import API_KEY, PERSON_B, booking, checkup, seed_test_halls
 
 from .cases import NOTHING, SCRIPT, Case, Chunks
 
@@ -145,26 +145,6 @@ def raw_http(port: int, request: bytes) -> Outcome:
     pairs = [line.split(":", 1) for line in lines[1:] if ":" in line]
     headers = httpx.Headers([(k.strip(), v.strip()) for k, v in pairs])
     return Outcome(status, headers, body.decode("utf-8", errors="replace"))
-
-
-def _seed_halls(db: Database) -> None:
-    """The service API tests' two halls in 沈阳 (tests/service_api/conftest.py)."""
-    with db.session(write=True) as session:
-        for hall_id, extras in (("test-full", True), ("test-plain", False)):
-            session.add(
-                Hall(
-                    id=hall_id,
-                    city="沈阳",
-                    name=f"演示测试大厅{hall_id}",
-                    slot_minutes=60,
-                    weekend_service=extras,
-                    extended_hours=extras,
-                    services=[
-                        HallService(service="驾驶证补换领", capacity=3),
-                        HallService(service="居住证办理", capacity=1),
-                    ],
-                )
-            )
 
 
 @dataclass
@@ -512,7 +492,7 @@ def build_world(stack: ExitStack, var_dir: Path) -> World:
     service_app = create_service_api(service_settings)
     service_app.dependency_overrides[current_time] = lambda: FROZEN_NOW
     service = stack.enter_context(TestClient(service_app, raise_server_exceptions=False))
-    _seed_halls(service_app.state.db)
+    seed_test_halls(service_app.state.db)
 
     world = World(
         rasa=rasa,

@@ -17,11 +17,11 @@ from sqlalchemy.exc import OperationalError
 from bot.service_api.app import create_app
 from bot.service_api.db import Database
 from bot.service_api.deps import current_time
-from bot.service_api.models import Base, Hall, HallService
+from bot.service_api.models import Base
 from bot.settings import Settings
 from core.clock import CN_TZ
 
-from .helpers import API_KEY
+from .helpers import API_KEY, seed_test_halls
 
 # A Friday before the 2026 中秋 and 国庆 holidays: within the 30-day booking window lie the
 # holiday 2026-10-01, the adjusted working days (调休) 2026-09-20 and 2026-10-10 and the ordinary
@@ -98,23 +98,4 @@ def db(client: TestClient) -> Database:
 
 @pytest.fixture
 def halls(db: Database) -> None:
-    """Two test halls in 沈阳: one with weekend and 延时 slots, one with neither.
-
-    60-minute slots; 驾驶证补换领 takes 3 citizens per slot, 居住证办理 takes 1.
-    """
-    with db.session(write=True) as session:
-        for hall_id, extras in (("test-full", True), ("test-plain", False)):
-            session.add(
-                Hall(
-                    id=hall_id,
-                    city="沈阳",
-                    name=f"演示测试大厅{hall_id}",
-                    slot_minutes=60,
-                    weekend_service=extras,
-                    extended_hours=extras,
-                    services=[
-                        HallService(service="驾驶证补换领", capacity=3),
-                        HallService(service="居住证办理", capacity=1),
-                    ],
-                )
-            )
+    seed_test_halls(db)

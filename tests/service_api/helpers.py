@@ -9,6 +9,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from stdnum.cn import ric
 
+from bot.service_api.db import Database
+from bot.service_api.models import Hall, HallService
+
 API_KEY = "test-api-key"
 
 # 11010519491231002X is the worked example of GB 11643; 210102199001011237 was built with
@@ -63,3 +66,26 @@ def checkup(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def seed_test_halls(db: Database) -> None:
+    """Two test halls in 沈阳: one with weekend and 延时 slots, one with neither.
+
+    60-minute slots; 驾驶证补换领 takes 3 citizens per slot, 居住证办理 takes 1.
+    """
+    with db.session(write=True) as session:
+        for hall_id, extras in (("test-full", True), ("test-plain", False)):
+            session.add(
+                Hall(
+                    id=hall_id,
+                    city="沈阳",
+                    name=f"演示测试大厅{hall_id}",
+                    slot_minutes=60,
+                    weekend_service=extras,
+                    extended_hours=extras,
+                    services=[
+                        HallService(service="驾驶证补换领", capacity=3),
+                        HallService(service="居住证办理", capacity=1),
+                    ],
+                )
+            )
