@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, AsyncIterator, Dict, Iterator, List, Tuple
 
 import httpx
 import pytest
@@ -45,6 +45,29 @@ def settings_for(tmp_path: Path, replica: FakeReplica, aes_key: str, **overrides
     return gateway_settings(
         tmp_path, "http://127.0.0.1:9", aes_key, rasa_replicas=replica.url, **overrides
     )
+
+
+@asynccontextmanager
+async def gateways(
+    tmp_path: Path, replica: FakeReplica, shared: str
+) -> AsyncIterator[Tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """Two desk clients: of one gateway (embedded store), or of two replicas sharing Redis."""
+    overrides: Dict[str, Any] = {}
+    if shared == "redis":
+        await redis_or_skip()
+        overrides["redis_url"] = REDIS_URL
+    async with AsyncExitStack() as stack:
+        first = await stack.enter_async_context(
+            gateway_client(settings_for(tmp_path, replica, "", **overrides), desk=True)
+        )
+        second = (
+            await stack.enter_async_context(
+                gateway_client(settings_for(tmp_path / "b", replica, "", **overrides), desk=True)
+            )
+            if shared == "redis"
+            else first
+        )
+        yield first, second
 
 
 def wechat_post(peer: WeChatPeer, request: Dict[str, Any]) -> Dict[str, Any]:
@@ -89,27 +112,13 @@ async def test_a_captured_query_string_cannot_carry_another_message(
     tmp_path: Path, replica: FakeReplica, shared: str
 ) -> None:
     """Without an AES key the signature covers only timestamp and nonce, not the body."""
-    overrides: Dict[str, Any] = {}
-    if shared == "redis":
-        await redis_or_skip()
-        overrides["redis_url"] = REDIS_URL
     peer = WeChatPeer("http://gw", WECHAT_TOKEN, APP_ID, new_aes_key())
     victim, attacker = user(), user()
     genuine = peer.request(message_xml(victim, peer.account, "text", Content="查询我的预约"))
     forged_xml = message_xml(attacker, peer.account, "text", Content="冒充别人")
     forged = {"params": genuine["params"], "content": forged_xml.encode()}
-    async with AsyncExitStack() as stack:
-        first = await stack.enter_async_context(
-            gateway_client(settings_for(tmp_path, replica, "", **overrides), desk=True)
-        )
-        # With Redis the forgery goes to a second gateway replica, which must know the nonce too.
-        second = (
-            await stack.enter_async_context(
-                gateway_client(settings_for(tmp_path / "b", replica, "", **overrides), desk=True)
-            )
-            if shared == "redis"
-            else first
-        )
+    # With Redis the forgery goes to a second gateway replica, which must know the nonce too.
+    async with gateways(tmp_path, replica, shared) as (first, second):
         assert (await first.post(**wechat_post(peer, genuine))).status_code == 200
         refused = await second.post(**wechat_post(peer, forged))
         assert refused.status_code == 403
@@ -134,23 +143,9 @@ async def transcript(http: httpx.AsyncClient, call_id: str) -> List[str]:
 async def test_a_replayed_signed_utterance_is_refused_and_not_recorded(
     tmp_path: Path, replica: FakeReplica, shared: str
 ) -> None:
-    overrides: Dict[str, Any] = {}
-    if shared == "redis":
-        await redis_or_skip()
-        overrides["redis_url"] = REDIS_URL
     call_id = "replay-" + uuid.uuid4().hex[:8]
     utterance = signed({"call_id": call_id, "speaker": "agent", "text": "您好,请讲"})
-    async with AsyncExitStack() as stack:
-        first = await stack.enter_async_context(
-            gateway_client(settings_for(tmp_path, replica, "", **overrides), desk=True)
-        )
-        second = (
-            await stack.enter_async_context(
-                gateway_client(settings_for(tmp_path / "b", replica, "", **overrides), desk=True)
-            )
-            if shared == "redis"
-            else first
-        )
+    async with gateways(tmp_path, replica, shared) as (first, second):
         started = await first.post("/webhooks/hotline/call-started", **signed({"call_id": call_id}))
         assert started.status_code == 200
         assert (await first.post("/webhooks/hotline/utterance", **utterance)).status_code == 200
