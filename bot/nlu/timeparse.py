@@ -10,6 +10,8 @@ from core.clock import CN_TZ, now_cn
 from core.patterns import Match
 
 logger = logging.getLogger(__name__)
+_PARSER_LOG = logging.getLogger(__name__ + ".jionlp")
+_PARSER_LOG.setLevel(logging.CRITICAL)
 
 # The parser works in Beijing time, the one zone of core.clock.
 TZ = CN_TZ
@@ -53,7 +55,13 @@ VAGUE = frozenset(
 def _jionlp() -> Any:
     # JioNLP prints a banner and loads dictionaries on import; import it on first use only.
     import jionlp
+    from jionlp.gadget import time_parser
 
+    # Its time parser writes a full traceback to the root logger at ERROR level whenever a
+    # phrase such as "一次" does not resolve to a time, which is an expected outcome for
+    # ordinary questions. Those lines, which quote the user's words, go to a logger of ours
+    # that stays silent unless its level is lowered.
+    time_parser.logging = _PARSER_LOG
     return jionlp
 
 

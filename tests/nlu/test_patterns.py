@@ -1,6 +1,9 @@
 """Fixed-format entities: numbers are recognised exactly and told apart."""
 
+import logging
 from datetime import datetime
+
+import pytest
 
 from bot.nlu.patterns import find_patterns
 from bot.nlu.timeparse import TZ, extract_times
@@ -53,3 +56,10 @@ def test_time_expressions_are_resolved_in_shanghai_time() -> None:
 def test_numbers_alone_are_not_times() -> None:
     assert extract_times("12345热线") == []
     assert extract_times("工单2026112200123") == []
+
+
+def test_unresolved_phrases_leave_no_error_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        extract_times("驾驶证每年一次体检吗")
+        extract_times("仲裁最长需要多久")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
