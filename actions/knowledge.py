@@ -201,8 +201,21 @@ class ActionReplyInContext(Action):
             if answer is not None and answer.placed:
                 send(dispatcher, answer.reply, answer.entry)
                 return remember(answer, topic)
+        if intent == "affirm" and not cues.small_talk and asked_to_rephrase(tracker):
+            # "就是那个呗你懂的" after "能换个说法吗" is no yes to anything: the second unclear
+            # turn in a row, so point to 12345 and a person instead of "好的" and a dead end.
+            dispatcher.utter_message(response="utter_default")
+            return []
         dispatcher.utter_message(response=STOCK_REPLIES.get(intent, "utter_default"))
         return []
+
+
+def asked_to_rephrase(tracker: Tracker) -> bool:
+    """The assistant's last message asked the user to say it another way."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action") == "utter_ask_rephrase"
+    return False
 
 
 class ActionDefaultFallback(Action):

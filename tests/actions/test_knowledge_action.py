@@ -167,3 +167,36 @@ async def test_a_new_question_after_changing_the_subject_is_answered() -> None:
     messages, events = await answer(t)
     assert "异常名录" in messages[0]["text"]
     assert slot(events, "kb_entry").startswith("credit_repair.")
+
+
+REPHRASE_ASKED = [
+    {
+        "event": "bot",
+        "text": "抱歉,我没太明白。能换个说法再说一遍吗?",
+        "metadata": {"utter_action": "utter_ask_rephrase"},
+    }
+]
+
+
+async def test_a_vague_yes_after_the_rephrase_request_points_to_12345() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("就是那个呗你懂的", "affirm", events=REPHRASE_ASKED)
+    await ActionReplyInContext().run(dispatcher, t, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
+
+
+async def test_a_plain_okay_after_the_rephrase_request_is_still_an_okay() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionReplyInContext().run(
+        dispatcher, tracker("好的", "affirm", events=REPHRASE_ASKED), {}
+    )
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ok"]
+
+
+async def test_a_yes_after_an_answer_gets_the_okay() -> None:
+    dispatcher = CollectingDispatcher()
+    answered = [{"event": "bot", "text": "居住证……", "metadata": {}}]
+    await ActionReplyInContext().run(
+        dispatcher, tracker("就是那个呗你懂的", "affirm", events=answered), {}
+    )
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ok"]
