@@ -31,6 +31,8 @@ APPLY_NOW = re.compile(
     r"(帮我|我要|我想|给我|替我|想要|现在就?|马上)(申请|报名|预约|登记|约)|在线申请|提交申请"
 )
 APPLY_BUTTON = {"title": "在线申请法治体检", "payload": '/legal_checkup{"kb_section": "apply"}'}
+# Above this NLU confidence an out_of_scope message is not searched for a legal answer.
+SURE_OUT_OF_SCOPE = 0.9
 NEW_QUESTION = "好的,请说您想咨询的新问题。"
 # What a thanks, goodbye, yes or no gets when it is only that.
 STOCK_REPLIES = {
@@ -192,7 +194,7 @@ class ActionReplyInContext(Action):
             unplaced = "nlu_fallback"
             if topic and resolver.follows(topic, cues, unplaced, text):
                 answer = resolver.in_topic(topic, text, cues, city, unplaced)
-            elif question_concepts(text):
+            elif question_concepts(text) and not sure_out_of_scope(tracker):
                 answer = resolver.legal(text, concept_text=text, topic=topic)
                 answer = answer if answer.kind != "no_specific" else None
             elif intent != "out_of_scope":
@@ -208,6 +210,14 @@ class ActionReplyInContext(Action):
             return []
         dispatcher.utter_message(response=STOCK_REPLIES.get(intent, "utter_default"))
         return []
+
+
+def sure_out_of_scope(tracker: Tracker) -> bool:
+    """NLU is sure the message is outside the assistant's services ("暖气不热找谁", "个体户开普票
+    税率多少"): a legal word in it ("找谁", "个体户") does not make it a legal question."""
+    intent = tracker.latest_message.get("intent") or {}
+    confidence = float(intent.get("confidence") or 0.0)
+    return intent.get("name") == "out_of_scope" and confidence >= SURE_OUT_OF_SCOPE
 
 
 def asked_to_rephrase(tracker: Tracker) -> bool:

@@ -158,6 +158,12 @@ class Resolver:
         topic: Optional[Topic] = None,
     ) -> Answer:
         cues = read_cues(text)
+        if topic and self._names_other_service(text, service, topic):
+            # "可以申请法律援助吗" after an answer on unpaid wages: that answer may mention legal
+            # aid, but the message asks about the service it names.
+            return self.fresh(
+                text, intent=intent, city=city, service=service, cues=cues, topic=None
+            )
         other = self.other_subject(topic, text) if topic else None
         if other is not None:
             # "检察院的电话是多少" after a legal-aid answer: the procuratorate's numbers;
@@ -171,6 +177,14 @@ class Resolver:
             if answer is not None:
                 return answer
         return self.fresh(text, intent=intent, city=city, service=service, cues=cues, topic=topic)
+
+    def _names_other_service(self, text: str, service: Optional[str], topic: Topic) -> bool:
+        """NLU found a service in the message's own words, and it is not the topic's."""
+        return (
+            service in self.by_service
+            and service != topic.service
+            and self.service_named(text) == service
+        )
 
     def follows(
         self, topic: Topic, cues: Cues, intent: Optional[str] = None, text: str = ""
@@ -307,7 +321,11 @@ class Resolver:
             # Only the articles: an entry without the section would not say it either.
             query = _follow_up_query(topic, text)
             articles = law_search.default_article_index().search(query)
-            if articles.answerable and articles.hits:
+            # Only the laws the entry rests on: "要什么材料" about 信用修复 must not be answered
+            # with an article of 行政复议法 that happens to share the words.
+            cited = {_law_name(basis.law) for basis in entry.legal_basis}
+            ours = all(_law_name(hit.article.law) in cited for hit in articles.hits)
+            if articles.answerable and articles.hits and ours:
                 body, ids = render_articles(text, articles)
                 return Answer(Reply(body), "articles", replace(topic, articles=tuple(ids)))
         for hit in [h for h in result.hits if h.entry in siblings] or [Hit(entry, 0.0)]:
@@ -598,6 +616,10 @@ def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
     if not key:
         return law_search.missing_concepts(question, text) != asked
     return not missing or (len(key) >= 3 and len(missing) == 1)
+
+
+def _law_name(name: str) -> str:
+    return name.strip().strip("《》")
 
 
 def _bigrams(text: str) -> FrozenSet[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import List
 
 import pytest
 
@@ -107,3 +108,44 @@ def test_bad_input_gets_a_sensible_reply(assistant: Assistant, text: str, expect
     assert reply.strip(), "every message gets an answer"
     assert expected in reply
     assert "<script>" not in reply
+
+
+def conversation(assistant: Assistant, *messages: str) -> List[str]:
+    """The replies to each message of one conversation, as the user reads them."""
+    sender = uuid.uuid4().hex
+    return [texts(assistant.send(message, sender)) for message in messages]
+
+
+def test_legal_aid_asked_after_a_wage_answer_gets_legal_aid(assistant: Assistant) -> None:
+    wages, aid, conditions = conversation(
+        assistant, "公司拖欠工资三个月了怎么办", "可以申请法律援助吗", "需要什么条件"
+    )
+    assert "劳动合同法" in wages
+    # The wage answer mentions legal aid in passing; the question asks about legal aid itself.
+    assert "法律援助法》第三十一条" in aid and aid != wages
+    assert "经济困难" in conditions and conditions != wages
+
+
+def test_heating_complaint_after_an_out_of_scope_answer_stays_out_of_scope(
+    assistant: Assistant,
+) -> None:
+    first, second = conversation(assistant, "大连哪天开始供暖", "暖气不热找谁")
+    assert "12345" in first and "12345" in second
+    # "找谁" is a legal word, but a cold radiator is no question for labour inspection.
+    assert "劳动保障" not in second and "依据" not in second
+
+
+def test_invoice_tax_rate_of_a_small_business_is_not_answered_with_civil_code(
+    assistant: Assistant,
+) -> None:
+    (reply,) = conversation(assistant, "个体户开普票税率多少")
+    assert "12345" in reply
+    assert "民法典" not in reply
+
+
+def test_materials_of_credit_repair_are_not_answered_with_an_unrelated_law(
+    assistant: Assistant,
+) -> None:
+    *_, materials = conversation(assistant, "处罚记录多久消除", "怎么申请", "要什么材料")
+    assert "行政复议法" not in materials
+    assert "12345" in materials or "材料" in materials
