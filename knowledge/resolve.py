@@ -321,11 +321,14 @@ class Resolver:
             # Only the articles: an entry without the section would not say it either.
             query = _follow_up_query(topic, text)
             articles = law_search.default_article_index().search(query)
-            # Only the laws the entry rests on: "要什么材料" about 信用修复 must not be answered
-            # with an article of 行政复议法 that happens to share the words.
+            # The laws the entry rests on, or articles that state what the message's own words
+            # ask ("申请仲裁要钱吗": 仲裁, 收费). "要什么材料" about 信用修复 asks nothing a law
+            # the entry does not cite could answer: 行政复议法 only shares the topic's words.
             cited = {_law_name(basis.law) for basis in entry.legal_basis}
             ours = all(_law_name(hit.article.law) in cited for hit in articles.hits)
-            if articles.answerable and articles.hits and ours:
+            covered = frozenset().union(*(hit.covers for hit in articles.hits))
+            relevant = ours or bool(law_search.question_concepts(text) & covered)
+            if articles.answerable and articles.hits and relevant:
                 body, ids = render_articles(text, articles)
                 return Answer(Reply(body), "articles", replace(topic, articles=tuple(ids)))
         for hit in [h for h in result.hits if h.entry in siblings] or [Hit(entry, 0.0)]:
