@@ -59,6 +59,17 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
     return str(value) if value is not None else None
 
 
+def wants_checkup_form(
+    intent: Optional[str], text: str, topic: Optional[Topic], section: Optional[str]
+) -> bool:
+    """The user asks to apply for a legal check-up now: named, or "帮我申请" right after the
+    check-up guide, whatever intent NLU gave those two words."""
+    about_checkup = topic is not None and (topic.entry or "").startswith("legal_checkup.")
+    if intent != "legal_checkup" and not about_checkup:
+        return False
+    return section == "apply" or bool(APPLY_NOW.search(text))
+
+
 def question_text(tracker: Tracker) -> str:
     """The user's words to search with.
 
@@ -117,7 +128,7 @@ class ActionAnswerKnowledge(Action):
         chosen = resolver.entries.get(_entity(tracker, "kb_entry") or "")
         section = _entity(tracker, "kb_section")
         text = question_text(tracker)
-        if intent == "legal_checkup" and (section == "apply" or APPLY_NOW.search(text)):
+        if wants_checkup_form(intent, text, topic, section):
             return [FollowupAction("legal_checkup_form")]
         if chosen:
             reply = (
@@ -176,6 +187,8 @@ class ActionReplyInContext(Action):
         text = (tracker.latest_message.get("text") or "").strip()
         topic = current_topic(tracker)
         cues = read_cues(text)
+        if wants_checkup_form(intent, text, topic, None):
+            return [FollowupAction("legal_checkup_form")]
         if intent == "greet" and (topic is None or is_greeting(text)):
             # A greeting starts afresh; "在大连呢" taken for one still follows the topic.
             dispatcher.utter_message(response="utter_greet")

@@ -149,3 +149,13 @@ def test_materials_of_credit_repair_are_not_answered_with_an_unrelated_law(
     *_, materials = conversation(assistant, "处罚记录多久消除", "怎么申请", "要什么材料")
     assert "行政复议法" not in materials
     assert "12345" in materials or "材料" in materials
+
+
+def test_apply_for_me_after_the_checkup_guide_starts_the_application(
+    assistant: Assistant,
+) -> None:
+    guide, apply = conversation(assistant, "企业怎么申请法治体检", "帮我申请")
+    assert "法治体检" in guide
+    # The form's first question, not the guide again.
+    assert apply != guide
+    assert "企业全称" in apply
