@@ -159,3 +159,13 @@ def test_apply_for_me_after_the_checkup_guide_starts_the_application(
     # The form's first question, not the guide again.
     assert apply != guide
     assert "企业全称" in apply
+
+
+def test_a_wrongly_formatted_work_order_number_is_told_what_is_wrong(
+    assistant: Assistant,
+) -> None:
+    ask, told = conversation(assistant, "我的工单办得怎么样了", "GD20261201001")
+    assert "编号" in ask
+    # Not the same request again with no word on what was wrong with the number.
+    assert told != ask
+    assert "核对" in told
