@@ -37,7 +37,7 @@ from knowledge.followup import (
     read_cues,
 )
 from knowledge.law_answer import NO_SPECIFIC_ANSWER, render_articles
-from knowledge.lawtext import default_corpus
+from knowledge.lawtext import default_corpus, short_name
 from knowledge.legal_lexicon import default_lexicon
 from knowledge.schema import SECTION_LABELS, Entry, Kind
 from knowledge.search import Hit, KnowledgeIndex, Result, default_index
@@ -324,8 +324,8 @@ class Resolver:
             # The laws the entry rests on, or articles that state what the message's own words
             # ask ("申请仲裁要钱吗": 仲裁, 收费). "要什么材料" about 信用修复 asks nothing a law
             # the entry does not cite could answer: 行政复议法 only shares the topic's words.
-            cited = {_law_name(basis.law) for basis in entry.legal_basis}
-            ours = all(_law_name(hit.article.law) in cited for hit in articles.hits)
+            cited = {short_name(basis.law) for basis in entry.legal_basis}
+            ours = all(short_name(hit.article.law) in cited for hit in articles.hits)
             covered = frozenset().union(*(hit.covers for hit in articles.hits))
             relevant = ours or bool(law_search.question_concepts(text) & covered)
             if articles.answerable and articles.hits and relevant:
@@ -619,10 +619,6 @@ def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
     if not key:
         return law_search.missing_concepts(question, text) != asked
     return not missing or (len(key) >= 3 and len(missing) == 1)
-
-
-def _law_name(name: str) -> str:
-    return name.strip().strip("《》")
 
 
 def _bigrams(text: str) -> FrozenSet[str]:
