@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from bot.access_log import AccessLogMiddleware
 from bot.settings import Settings, get_settings
+from core.clock import now_cn
+from core.workcalendar import schedule_warning
 
 from .db import Database
 from .deps import require_api_key
@@ -44,6 +46,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         logger.info(
             "service_api.started database=%s", db.engine.url.render_as_string(hide_password=True)
         )
+        schedule_warning(now_cn().date())
         try:
             yield
         finally:

@@ -1,4 +1,4 @@
-"""Which days a hall opens and which slots it offers, decided by the official holiday calendar."""
+"""Which days a hall opens and which slots it offers, decided by the working-day calendar."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Optional
 
-import chinese_calendar
-
 from core.clock import CN_TZ
+from core.workcalendar import DayKind, WorkCalendar, default_calendar
 
 Period = tuple[time, time]
 
@@ -30,48 +29,76 @@ class SlotTime:
 
 @dataclass(frozen=True)
 class DayPlan:
-    """A hall's day: open with its slots, or closed with the reason a citizen would be told."""
+    """A hall's day: open with its slots, or closed with the reason a citizen would be told.
+
+    `note` tells the citizen when the day's arrangement is not yet official (its year's holiday
+    schedule is unpublished), so they know it may still change.
+    """
 
     day: date
-    kind: str  # workday | adjusted_workday | weekend | holiday | rest_day | unknown
+    kind: str  # workday | adjusted_workday | weekend | holiday | rest_day | unannounced
     slots: tuple[SlotTime, ...] = ()
     closed_reason: Optional[str] = None
+    note: Optional[str] = None
 
     @property
     def open(self) -> bool:
         """Whether any slot is offered that day."""
         return bool(self.slots)
 
+    @property
+    def provisional(self) -> bool:
+        """Whether the day's arrangement may still change with the State Council's notice."""
+        return self.note is not None
+
 
 def plan_day(
-    day: date, *, slot_minutes: int, weekend_service: bool, extended_hours: bool
+    day: date,
+    *,
+    slot_minutes: int,
+    weekend_service: bool,
+    extended_hours: bool,
+    calendar: Optional[WorkCalendar] = None,
 ) -> DayPlan:
     """The slots a hall with these options offers on `day`."""
-    try:
-        on_holiday, holiday = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        # chinese_calendar only knows years whose schedule the State Council has published;
-        # guessing would send citizens to a closed hall on a holiday.
-        reason = f"{day.year}年法定节假日安排尚未收录，暂不开放该日预约"
-        return DayPlan(day, "unknown", closed_reason=reason)
-    weekday = day.weekday()
-    if not on_holiday:
-        # A working day; on a weekend it is a 调休 day and the hall opens as usual.
+    status = (calendar or default_calendar()).status(day)
+    note = None if status.published else _unpublished_note(day)
+    if status.kind is DayKind.UNANNOUNCED and status.block is not None:
+        first, last = status.block
+        reason = (
+            f"{day.year}年{status.holiday}放假调休安排国务院尚未公布，"
+            f"{first.month}月{first.day}日至{last.month}月{last.day}日暂不开放预约"
+        )
+        return DayPlan(day, DayKind.UNANNOUNCED.value, closed_reason=reason)
+    if status.kind is DayKind.HOLIDAY:
+        reason = f"{day:%Y-%m-%d}为{status.holiday}假期，大厅休息"
+        return DayPlan(day, DayKind.HOLIDAY.value, closed_reason=reason)
+    if status.working:
+        # On a weekend this is a 调休 day and the hall opens as on any working day.
         slots = _slots(day, REGULAR_PERIODS, "regular", slot_minutes)
         if extended_hours:
             slots += _slots(day, EXTENDED_PERIODS, "extended", slot_minutes)
-        kind = "adjusted_workday" if weekday >= SATURDAY else "workday"
-        return DayPlan(day, kind, slots)
-    if holiday is not None:
-        reason = f"{day:%Y-%m-%d}为{_holiday_name(holiday)}法定节假日，大厅休息"
-        return DayPlan(day, "holiday", closed_reason=reason)
-    if weekday == SATURDAY and weekend_service:
-        return DayPlan(day, "weekend", _slots(day, WEEKEND_PERIODS, "weekend", slot_minutes))
-    if weekday == SATURDAY:
+        return DayPlan(day, status.kind.value, slots, note=note)
+    if day.weekday() == SATURDAY and weekend_service:
+        slots = _slots(day, WEEKEND_PERIODS, "weekend", slot_minutes)
+        return DayPlan(day, "weekend", slots, note=note)
+    if day.weekday() == SATURDAY:
         reason = f"{day:%Y-%m-%d}为周六，该大厅未开通周末预约服务"
     else:
         reason = f"{day:%Y-%m-%d}为周日，大厅休息"
     return DayPlan(day, "rest_day", closed_reason=reason)
+
+
+def calendar_note(day: date, calendar: Optional[WorkCalendar] = None) -> Optional[str]:
+    """What a citizen booking `day` should know when its year's schedule is not yet official."""
+    return None if (calendar or default_calendar()).published(day.year) else _unpublished_note(day)
+
+
+def _unpublished_note(day: date) -> str:
+    return (
+        f"{day.year}年节假日放假安排国务院尚未公布，该日暂按正常安排开放；"
+        "如公布后该日调整为休息日，请以公布的安排为准，可拨打12345咨询"
+    )
 
 
 def _slots(
@@ -87,13 +114,6 @@ def _slots(
             result.append(SlotTime(start, start + step, kind))
             start += step
     return tuple(result)
-
-
-def _holiday_name(english: str) -> str:
-    for member in chinese_calendar.Holiday:
-        if member.value == english:
-            return str(member.chinese)
-    return english
 
 
 def days_between(first: date, last: date) -> list[date]:

@@ -76,9 +76,13 @@ class DayOut(BaseModel):
     kind: str = Field(
         ...,
         description="workday | adjusted_workday（调休上班）| weekend | holiday | rest_day"
-        " | unknown",
+        " | unannounced（当年放假调休安排未公布的春节、国庆前后）",
     )
     closed_reason: Optional[str] = None
+    provisional: bool = Field(
+        False, description="该日所在年度的节假日安排尚未正式公布，开放安排可能调整"
+    )
+    note: Optional[str] = Field(None, description="provisional 时给市民的说明")
     slots: list[SlotOut]
 
 
@@ -157,6 +161,9 @@ class AppointmentOut(BaseModel):
     id_number_masked: str = Field(..., examples=["1101**********002X"])
     created_at: datetime
     cancelled_at: Optional[datetime] = None
+    calendar_note: Optional[str] = Field(
+        None, description="预约日所在年度的节假日安排尚未正式公布时给市民的说明"
+    )
 
 
 class AppointmentList(BaseModel):

@@ -45,4 +45,6 @@ def test_health_reports_each_dependency(gateway: RunningGateway) -> None:
     assert dependencies["rasa"]["ok"] and dependencies["rasa"]["required"]
     assert dependencies["action_server"]["ok"]
     assert dependencies["service_api"]["required"] is False
-    assert set(dependencies) == {"rasa", "action_server", "service_api", "redis"}
+    expected = {"rasa", "action_server", "service_api", "redis", "holiday_calendar"}
+    assert set(dependencies) == expected
+    assert dependencies["holiday_calendar"]["required"] is False

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from bot.service_api.schedule import plan_day
 
 from .helpers import book
 
@@ -114,9 +111,3 @@ def test_bad_slot_queries_are_422(client: TestClient, params: dict[str, Any], er
     assert response.status_code == 422, response.text
     assert response.json()["error"] == error
     assert response.json()["message"]
-
-
-def test_a_year_without_a_published_holiday_schedule_is_not_bookable() -> None:
-    plan = plan_day(date(2099, 1, 5), slot_minutes=30, weekend_service=True, extended_hours=True)
-    assert plan.open is False and plan.kind == "unknown"
-    assert "尚未收录" in (plan.closed_reason or "")

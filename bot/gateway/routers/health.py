@@ -10,6 +10,9 @@ import httpx
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from core.clock import now_cn
+from core.workcalendar import default_calendar, schedule_warning
+
 from ..deps import ResourcesDep
 from ..resources import Resources
 
@@ -54,6 +57,15 @@ async def _redis(resources: Resources) -> Tuple[bool, str]:
     return True, "PONG"
 
 
+async def _holiday_calendar() -> Tuple[bool, str]:
+    # Bookings of a year without its schedule still work (statutory days only), so this warns
+    # ahead of time without failing the check.
+    warning = schedule_warning(now_cn().date())
+    if warning:
+        return False, warning
+    return True, f"schedules published through {default_calendar().published_years()[-1]}"
+
+
 @router.get("/livez", summary="进程存活检查")
 async def livez() -> Dict[str, str]:
     """Whether the process serves at all: the liveness probe, which must not restart the
@@ -71,6 +83,7 @@ async def healthz(resources: ResourcesDep) -> JSONResponse:
         "action_server": (True, _action_servers(resources)),
         "service_api": (False, _http_ok(resources, f"{settings.service_api_url}/healthz")),
         "redis": (bool(settings.redis_url), _redis(resources)),
+        "holiday_calendar": (False, _holiday_calendar()),
     }
     results = await asyncio.gather(*(probe for _, probe in checks.values()))
     dependencies = {

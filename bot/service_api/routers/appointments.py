@@ -6,6 +6,7 @@ from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Query, Response
 
+from core.clock import to_cn
 from core.masking import mask_id_number, mask_name, mask_phone
 
 from ..access import owned_appointment
@@ -14,6 +15,7 @@ from ..deps import DatabaseDep, IdempotencyKeyDep, NowDep, SessionDep, SettingsD
 from ..errors import ERROR_RESPONSES, ApiError, ErrorBody
 from ..ids import APPOINTMENT_PREFIX, is_public_id
 from ..models import Appointment
+from ..schedule import calendar_note
 from ..schemas import (
     AppointmentCreate,
     AppointmentList,
@@ -49,6 +51,7 @@ def appointment_out(appointment: Appointment) -> AppointmentOut:
         id_number_masked=mask_id_number(appointment.id_number),
         created_at=appointment.created_at,
         cancelled_at=appointment.cancelled_at,
+        calendar_note=calendar_note(to_cn(appointment.starts_at).date()),
     )
 
 

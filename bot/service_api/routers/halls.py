@@ -115,7 +115,13 @@ def _day_out(entry: DaySlots, now: datetime) -> DayOut:
         )
     plan = entry.plan
     return DayOut(
-        date=plan.day, open=plan.open, kind=plan.kind, closed_reason=plan.closed_reason, slots=slots
+        date=plan.day,
+        open=plan.open,
+        kind=plan.kind,
+        closed_reason=plan.closed_reason,
+        provisional=plan.provisional,
+        note=plan.note,
+        slots=slots,
     )
 
 
