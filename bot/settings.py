@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import List
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.paths import PROJECT_ROOT
@@ -124,8 +124,19 @@ class Settings(BaseSettings):
         description="days conversations, agents' feedback and review items are kept",
     )
 
+    # Development and tests: a file that sets every process's clock (core/clock.py).
+    banshi_clock_file: str = Field(
+        default="", description="development only: file with the time the clock should read"
+    )
+
     # Keyword arguments (tests, the cluster runner) use the field names.
     model_config = SettingsConfigDict(env_file=None, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _no_clock_file_in_production(self) -> Settings:
+        if self.banshi_clock_file and self.environment == "production":
+            raise ValueError("BANSHI_CLOCK_FILE moves the clock and is refused in production")
+        return self
 
     @property
     def development(self) -> bool:
