@@ -20,6 +20,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.service_client import ServiceError, ServiceUnavailable
+from core.choices import Payload, match_choice, parse_payload
 from core.validation import Checked, check_id_number, check_person_name, check_phone
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,22 @@ class OrderedFormValidation(FormValidationAction):
     def name(self) -> str:
         """The validation action's name, validate_<form>."""
 
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Rasa's extraction, plus a typed reply that names one of the buttons just offered:
+        it fills the slots the button's payload would have filled."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        chosen = typed_choice(tracker)
+        if chosen is None:
+            return events
+        values = slots_from_payload(chosen, domain, required)
+        if values:
+            logger.info("form_typed_choice", extra={"form": self.name(), "slots": sorted(values)})
+            tracker.slots.update(values)
+        return [*events, *(SlotSet(name, value) for name, value in values.items())]
+
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
@@ -94,6 +111,59 @@ class OrderedFormValidation(FormValidationAction):
     ) -> Slots:
         """Work that needs several validated slots at once; nothing by default."""
         return {}
+
+
+def offered_buttons(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The buttons of the assistant's last message that had any, in the turn just answered."""
+    seen_current = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_current:
+                break
+            seen_current = True
+        elif seen_current and event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if buttons:
+                return [b for b in buttons if isinstance(b, dict)]
+    return []
+
+
+def typed_choice(tracker: Tracker) -> Optional[Payload]:
+    """The payload of the offered button the latest message names by typing, if exactly one."""
+    text = str(tracker.latest_message.get("text") or "")
+    if not text or text.startswith("/"):
+        return None  # empty, or a click: Rasa has read the payload itself
+    buttons = offered_buttons(tracker)
+    index = match_choice(text, [str(b.get("title") or "") for b in buttons])
+    return None if index is None else parse_payload(str(buttons[index].get("payload") or ""))
+
+
+def slots_from_payload(
+    payload: Payload, domain: DomainDict, slot_names: List[str]
+) -> Dict[str, Any]:
+    """What the domain's slot mappings would fill from a click on `payload`, for `slot_names`."""
+    values: Dict[str, Any] = {}
+    for name in slot_names:
+        for mapping in (domain.get("slots") or {}).get(name, {}).get("mappings") or []:
+            if not _intent_allowed(mapping, payload.intent):
+                continue
+            kind = mapping.get("type")
+            if kind == "from_entity" and mapping.get("entity") in payload.entities:
+                values[name] = payload.entities[mapping["entity"]]
+                break
+            if kind == "from_intent":
+                values[name] = mapping.get("value")
+                break
+    return values
+
+
+def _intent_allowed(mapping: Dict[str, Any], intent: str) -> bool:
+    def names(key: str) -> List[str]:
+        value = mapping.get(key) or []
+        return [value] if isinstance(value, str) else list(value)
+
+    wanted, refused = names("intent"), names("not_intent")
+    return (not wanted or intent in wanted) and intent not in refused
 
 
 def checked_slot(
