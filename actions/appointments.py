@@ -23,6 +23,7 @@ from actions.service_client import ServiceError, ServiceUnavailable
 from actions.slots import (
     Window,
     choose,
+    day_note,
     describe,
     describe_window,
     next_free,
@@ -234,13 +235,16 @@ async def hall_name(hall_id: str) -> str:
 
 async def booking_summary(tracker: Tracker) -> str:
     start = datetime.fromisoformat(tracker.get_slot("appointment_time"))
+    hall_id, service = tracker.get_slot("hall_id"), tracker.get_slot("service_item")
+    note = await day_note(hall_id, service, start.date())
     return (
-        f"事项:{tracker.get_slot('service_item')}\n"
-        f"地点:{await hall_name(tracker.get_slot('hall_id'))}\n"
+        f"事项:{service}\n"
+        f"地点:{await hall_name(hall_id)}\n"
         f"时间:{describe(start)}\n"
         f"预约人:{mask_name(tracker.get_slot('person_name') or '')}\n"
         f"手机:{mask_phone(tracker.get_slot('phone') or '')}\n"
         f"身份证:{mask_id_number(tracker.get_slot('id_number') or '')}"
+        + (f"\n注意:{note}。" if note else "")
     )
 
 
@@ -314,11 +318,13 @@ class ActionSubmitAppointment(Action):
                 ]
             return [SlotSet(name, None) for name in BOOKING_SLOTS]
         hall = booked["hall"]
+        note = booked.get("calendar_note")
         dispatcher.utter_message(
             text=f"预约成功!预约号:{booked['appointment_id']}\n"
             f"{hall['name']},{describe(datetime.fromisoformat(booked['start']))},"
-            f"办理“{booked['service']}”。\n请带好身份证和所需材料按时到达。"
-            "需要取消可以说“取消预约”并提供预约号。",
+            f"办理“{booked['service']}”。\n"
+            + (f"注意:{note}。\n" if note else "")
+            + "请带好身份证和所需材料按时到达。需要取消可以说“取消预约”并提供预约号。",
         )
         logger.info("appointment_booked", extra={"appointment_id": booked["appointment_id"]})
         return [

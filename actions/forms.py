@@ -70,7 +70,8 @@ class OrderedFormValidation(FormValidationAction):
         chosen = typed_choice(tracker)
         if chosen is None:
             return events
-        values = slots_from_payload(chosen, domain, required)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        values = slots_from_payload(chosen, domain, required, self.form_name(), requested)
         if values:
             logger.info("form_typed_choice", extra={"form": self.name(), "slots": sorted(values)})
             tracker.slots.update(values)
@@ -139,13 +140,20 @@ def typed_choice(tracker: Tracker) -> Optional[Payload]:
 
 
 def slots_from_payload(
-    payload: Payload, domain: DomainDict, slot_names: List[str]
+    payload: Payload,
+    domain: DomainDict,
+    slot_names: List[str],
+    form: str,
+    requested: Optional[str],
 ) -> Dict[str, Any]:
-    """What the domain's slot mappings would fill from a click on `payload`, for `slot_names`."""
+    """What the domain's slot mappings would fill from a click on `payload` while `form` asks
+    for `requested`, for `slot_names`."""
     values: Dict[str, Any] = {}
     for name in slot_names:
         for mapping in (domain.get("slots") or {}).get(name, {}).get("mappings") or []:
             if not _intent_allowed(mapping, payload.intent):
+                continue
+            if not _conditions_hold(mapping, form, requested):
                 continue
             kind = mapping.get("type")
             if kind == "from_entity" and mapping.get("entity") in payload.entities:
@@ -155,6 +163,14 @@ def slots_from_payload(
                 values[name] = mapping.get("value")
                 break
     return values
+
+
+def _conditions_hold(mapping: Dict[str, Any], form: str, requested: Optional[str]) -> bool:
+    conditions = mapping.get("conditions") or []
+    return not conditions or any(
+        c.get("active_loop") in (None, form) and c.get("requested_slot") in (None, requested)
+        for c in conditions
+    )
 
 
 def _intent_allowed(mapping: Dict[str, Any], intent: str) -> bool:

@@ -112,6 +112,15 @@ async def fetch_slots(hall_id: str, service: str, first: date, last: date) -> Li
     return list(body.get("days") or [])
 
 
+async def day_note(hall_id: str, service: str, day: date) -> str:
+    """What the service says of `day` when its holiday arrangement is not yet official."""
+    try:
+        days = await fetch_slots(hall_id, service, day, day)
+    except (service_client.ServiceError, service_client.ServiceUnavailable):
+        return ""  # the read-back goes on; the booking's answer carries the note again
+    return str(days[0].get("note") or "") if days else ""
+
+
 def _free(days: List[Dict[str, Any]]) -> List[Slot]:
     return [
         Slot(

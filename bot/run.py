@@ -22,6 +22,7 @@ from bot.model import rasa_bin, train
 from bot.rasa_server import command as rasa_command
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 from connectors.http_logs import hide_query_strings
+from core.clock import CLOCK_FILE_ENV
 
 BIN = Path(sys.executable).parent
 
@@ -217,6 +218,13 @@ def stop_all(processes: List[subprocess.Popen]) -> None:
             process.kill()
 
 
+def clock_env(settings: Settings) -> Dict[str, str]:
+    """A development clock file, handed to every process so they all live on the same date."""
+    if not settings.banshi_clock_file:
+        return {}
+    return {CLOCK_FILE_ENV: settings.banshi_clock_file}
+
+
 def start(
     settings: Optional[Settings] = None, chosen: Optional[List[Service]] = None
 ) -> List[subprocess.Popen]:
@@ -233,7 +241,7 @@ def start(
                 process = subprocess.Popen(
                     service.command,
                     cwd=PROJECT_ROOT,
-                    env={**os.environ, **service.env},
+                    env={**os.environ, **clock_env(settings), **service.env},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,

@@ -12,14 +12,17 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
 
 import httpx
 
 from bot.rasa_server import command as rasa_command
 from connectors.http_logs import hide_query_strings
+from core.clock import set_clock_file
 from core.paths import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -71,6 +74,16 @@ class Assistant:
         response.raise_for_status()
         return response.json()
 
+    @contextmanager
+    def clock_at(self, moment: datetime) -> Iterator[None]:
+        """Every process of the assistant lives at `moment` (and on from it) inside the block."""
+        path = self.settings.banshi_clock_file
+        set_clock_file(path, moment)
+        try:
+            yield
+        finally:
+            set_clock_file(path, None)
+
     def stop(self) -> None:
         for process in self.processes:
             process.terminate()
@@ -90,6 +103,8 @@ def start_assistant(
 
     settings = Settings(
         var_dir=var_dir,
+        # Every process of the assistant reads its clock from here (Assistant.clock_at).
+        banshi_clock_file=str(var_dir / "clock"),
         rasa_port=rasa_port,
         action_port=action_port,
         service_api_url=f"http://127.0.0.1:{api_port}",

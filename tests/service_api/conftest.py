@@ -25,7 +25,7 @@ from .helpers import API_KEY, seed_test_halls
 
 # A Friday before the 2026 中秋 and 国庆 holidays: within the 30-day booking window lie the
 # holiday 2026-10-01, the adjusted working days (调休) 2026-09-20 and 2026-10-10 and the ordinary
-# weekend 2026-10-17/18, all known to chinese_calendar. The real date would move past them.
+# weekend 2026-10-17/18, all in the published 2026 schedule. The real date would move past them.
 FROZEN_NOW = datetime(2026, 9, 18, 10, 0, tzinfo=CN_TZ)
 
 PG_URL = os.environ.get("SERVICE_API_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -187,11 +187,10 @@ def load(name_or_path: Union[str, Path]) -> List[Dialogue]:
 
 def _is_workday(day: date) -> bool:
     try:
-        import chinese_calendar
-
-        return bool(chinese_calendar.is_workday(day))
-    except (ImportError, NotImplementedError):
+        from core.workcalendar import default_calendar
+    except ImportError:  # the Rasa environment has no calendar library
         return day.weekday() < 5
+    return default_calendar().status(day).working
 
 
 def named_day(phrase: str, today: date) -> date:
