@@ -156,6 +156,7 @@ def gateway_service(base: Settings, replicas: List[Replica]) -> Service:
         "RASA_URLS": ",".join(r.settings.rasa_url for r in replicas),
         "ACTION_URLS": ",".join(r.settings.action_url.removesuffix("/webhook") for r in replicas),
         "RASA_DOWN_SECONDS": str(base.rasa_down_seconds),
+        "RASA_RESEND_DELAY": str(base.rasa_resend_delay),
         "RATE_LIMIT_USER": str(base.rate_limit_user),
         "RATE_LIMIT_IP": str(base.rate_limit_ip),
         "RATE_LIMIT_WINDOW": str(base.rate_limit_window),

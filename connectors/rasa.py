@@ -15,6 +15,7 @@ replies are the answer; only if it is not is the turn sent again, with the same 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -69,16 +70,16 @@ class BotMessage:
 def replies_recorded(events: Sequence[Dict[str, Any]], message_id: str) -> Optional[List[Any]]:
     """The replies a tracker's events hold for the user message `message_id`, in Rasa's REST
     format; None when no user event carries that id (the message was never recorded)."""
-    start = None
-    for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        if event.get("event") == "user" and event.get("message_id") == message_id:
-            start = index
-            break
-    if start is None:
+    found = [
+        i
+        for i, event in enumerate(events)
+        if event.get("event") == "user" and event.get("message_id") == message_id
+    ]
+    if not found:
         return None
     replies: List[Any] = []
-    for event in events[start + 1 :]:
+    # After its last copy: a two-stage fallback replays the message under the same id.
+    for event in events[found[-1] + 1 :]:
         if event.get("event") == "user" and event.get("message_id") != message_id:
             break
         if event.get("event") == "bot":
@@ -107,6 +108,7 @@ class RasaClient:
         turn_timeout: float,
         parse_timeout: float,
         down_seconds: float = 10.0,
+        resend_delay: float = 0.0,
     ) -> None:
         if not urls:
             raise ValueError("at least one Rasa URL is required")
@@ -117,6 +119,7 @@ class RasaClient:
         self.token = token
         self.turn_timeout = turn_timeout
         self.parse_timeout = parse_timeout
+        self.resend_delay = resend_delay
 
     def replicas_for(self, key: str) -> List[str]:
         """Replicas in the order a request for `key` tries them (ring order, down ones last)."""
@@ -188,6 +191,13 @@ class RasaClient:
                     logger.info("gateway.rasa_turn_was_recorded url=%s", url)
                     return earlier
                 logger.info("gateway.rasa_turn_resent url=%s", url)
+                # The dead replica may have left the conversation's lock, a Rasa ticket that
+                # expires after RASA_LOCK_LIFETIME. A waiting ticket expires as well, and
+                # Rasa notices the dead one's expiry only at its next poll (every second,
+                # later on a busy replica): a resend issued right after the dead ticket would
+                # expire with it and then wait forever. A few seconds' head start avoids that
+                # and costs nothing when the lock is there, since the resend waits for it anyway.
+                await asyncio.sleep(self.resend_delay)
             try:
                 response = await self.http.post(
                     url + path, json=body, params=params, timeout=self._timeout(read)

@@ -154,6 +154,7 @@ async def test_web_chat_user_is_answered_when_the_replica_dies_mid_turn(
     settings = Settings(
         var_dir=tmp_path,
         rasa_replicas=f"{dying.url},{server.url}",
+        rasa_resend_delay=0,
         hotline_secret="s",
         cookie_secure=False,
     )
