@@ -15,7 +15,7 @@ import pytest
 
 from bot.gateway import create_app
 from bot.settings import Settings
-from connectors.rasa import RasaClient, RasaUnavailable
+from connectors.rasa import BotMessage, RasaClient, RasaUnavailable
 from tests.assistant import Assistant
 from tests.gateway.servers import ServerThread, free_port
 
@@ -54,6 +54,18 @@ def user_events(trackers: Trackers, sender: str) -> List[str]:
     return [e["text"] for e in trackers.get(sender, []) if e["event"] == "user"]
 
 
+async def cut_off_turn(
+    http: httpx.AsyncClient, dying: DyingReplica, server: ServerThread
+) -> Tuple[str, List[BotMessage]]:
+    """One turn of a conversation the dying replica owns: (sender, replies the user got)."""
+    try:
+        rasa = RasaClient(http, [dying.url, server.url], "token", 10, 5, 60)
+        sender = owned_by(rasa, dying.url)
+        return sender, await rasa.send(sender, TEXT)
+    finally:
+        dying.close()
+
+
 async def test_a_turn_the_dead_replica_did_not_record_is_resent_once_with_the_same_id(
     http: httpx.AsyncClient,
     trackers: Trackers,
@@ -61,12 +73,7 @@ async def test_a_turn_the_dead_replica_did_not_record_is_resent_once_with_the_sa
 ) -> None:
     fake, server = next_replica
     dying = DyingReplica()
-    try:
-        rasa = RasaClient(http, [dying.url, server.url], "token", 10, 5, 60)
-        sender = owned_by(rasa, dying.url)
-        replies = await rasa.send(sender, TEXT)
-    finally:
-        dying.close()
+    sender, replies = await cut_off_turn(http, dying, server)
     assert [r.text for r in replies] == [f"next:{TEXT}"]
     assert len(dying.message_ids) == 1
     assert fake.message_ids == dying.message_ids
@@ -79,13 +86,7 @@ async def test_a_turn_the_dead_replica_recorded_is_answered_from_the_tracker_not
     next_replica: Tuple[FakeReplica, ServerThread],
 ) -> None:
     fake, server = next_replica
-    dying = DyingReplica(trackers)
-    try:
-        rasa = RasaClient(http, [dying.url, server.url], "token", 10, 5, 60)
-        sender = owned_by(rasa, dying.url)
-        replies = await rasa.send(sender, TEXT)
-    finally:
-        dying.close()
+    sender, replies = await cut_off_turn(http, DyingReplica(trackers), server)
     assert [r.text for r in replies] == [f"dying:{TEXT}"]
     assert fake.seen == []
     assert user_events(trackers, sender) == [TEXT]
@@ -97,17 +98,13 @@ async def test_an_earlier_message_in_the_tracker_does_not_stop_the_resend(
     next_replica: Tuple[FakeReplica, ServerThread],
 ) -> None:
     fake, server = next_replica
-    dying = DyingReplica()
-    try:
-        rasa = RasaClient(http, [dying.url, server.url], "token", 10, 5, 60)
-        sender = owned_by(rasa, dying.url)
-        trackers[sender] = [
+    for earlier in SENDERS:
+        trackers[earlier] = [
             {"event": "user", "text": TEXT, "message_id": "an-earlier-turn"},
             {"event": "bot", "text": "请核对预约信息", "data": {}},
         ]
-        replies = await rasa.send(sender, TEXT)
-    finally:
-        dying.close()
+    dying = DyingReplica()
+    sender, replies = await cut_off_turn(http, dying, server)
     assert [r.text for r in replies] == [f"next:{TEXT}"]
     assert fake.message_ids == dying.message_ids
     assert user_events(trackers, sender) == [TEXT, TEXT]
@@ -120,13 +117,8 @@ async def test_without_a_readable_tracker_the_turn_is_not_resent_blind(
     fake, server = next_replica
     fake.tracker_failing = True
     dying = DyingReplica()
-    try:
-        rasa = RasaClient(http, [dying.url, server.url], "token", 10, 5, 60)
-        sender = owned_by(rasa, dying.url)
-        with pytest.raises(RasaUnavailable):
-            await rasa.send(sender, TEXT)
-    finally:
-        dying.close()
+    with pytest.raises(RasaUnavailable):
+        await cut_off_turn(http, dying, server)
     assert len(dying.message_ids) == 1
     assert fake.seen == []
 
