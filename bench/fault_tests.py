@@ -37,6 +37,7 @@ from bench.load_test import (
     audit_trackers,
     bench_cluster,
     make_users,
+    open_sessions,
     report,
     run_load,
     say,
@@ -262,6 +263,7 @@ async def rasa_replica_killed(cluster: Cluster, users: int, concurrency: int) ->
         victim.processes[1].send_signal(signal.SIGKILL)
         killed_at["t"] = time.monotonic()
 
+    await open_sessions(cluster.settings.gateway_url, population)
     killer = asyncio.create_task(kill_soon())
     wall = await run_load(cluster.settings.gateway_url, population, concurrency, 150)
     await killer
@@ -320,6 +322,7 @@ async def rolling_restart(cluster: Cluster, users: int, concurrency: int) -> Out
             await asyncio.sleep(cluster.settings.rasa_down_seconds + 2)
         done.set()
 
+    await open_sessions(cluster.settings.gateway_url, population)
     roller = asyncio.create_task(roll())
     wall = await run_load(cluster.settings.gateway_url, population, concurrency, 1200, done)
     await roller
@@ -360,7 +363,7 @@ async def scenarios(cluster: Cluster, chosen: List[str], users: int) -> List[Out
         results.append(await rasa_replica_killed(cluster, users, concurrency=12))
     if "rolling-restart" in chosen:
         # Enough users to keep talking until the last replica is back.
-        results.append(await rolling_restart(cluster, users * 20, concurrency=12))
+        results.append(await rolling_restart(cluster, users * 15, concurrency=12))
     return results
 
 

@@ -112,6 +112,13 @@ async def talk(http: httpx.AsyncClient, user: User, deadline: float) -> None:
         await say(http, user, text)
 
 
+async def open_sessions(gateway_url: str, users: List[User]) -> None:
+    """A web chat session for every user that has none yet (before a run starts its clock)."""
+    for user in users:
+        if not user.cookie:
+            user.sender_id, user.cookie = await asyncio.to_thread(chat_session, gateway_url)
+
+
 async def run_load(
     gateway_url: str,
     users: List[User],
@@ -125,9 +132,7 @@ async def run_load(
     gate = asyncio.Semaphore(concurrency)
     deadline = time.monotonic() + max_seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    for user in users:
-        if not user.cookie:
-            user.sender_id, user.cookie = await asyncio.to_thread(chat_session, gateway_url)
+    await open_sessions(gateway_url, users)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=60, limits=limits) as http:
 
         async def one(user: User) -> None:
