@@ -140,6 +140,7 @@ async def test_web_chat_user_is_answered_when_the_replica_dies_mid_turn(
     trackers: Trackers,
     next_replica: Tuple[FakeReplica, ServerThread],
     tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     fake, server = next_replica
     dying = DyingReplica()
@@ -159,6 +160,9 @@ async def test_web_chat_user_is_answered_when_the_replica_dies_mid_turn(
     assert dying.message_ids, "some conversations belonged to the dying replica"
     assert set(dying.message_ids) <= set(fake.message_ids)
     assert len(fake.message_ids) == len(set(fake.message_ids)) == len(responses)
+    # Reading a tracker names the conversation in the URL; the log lines must not.
+    assert "/tracker" in caplog.text
+    assert not [s for s in fake.seen if s.removeprefix("web:") in caplog.text]
 
 
 async def test_real_rasa_records_the_resent_turn_once_under_the_gateways_message_id(
