@@ -231,7 +231,7 @@ def main() -> int:
         f"  agent desk (12345):     {base.gateway_url}/agent",
         f"  health:                 {base.gateway_url}/healthz",
         f"  Redis:                  {cluster.redis_url}"
-        + (" (own redis-server, emptied on exit)" if cluster.own_redis else ""),
+        + (" (own redis-server, its AOF deleted on exit)" if cluster.own_redis else ""),
     ]
     for replica in cluster.replicas:
         lines.append(
