@@ -152,7 +152,7 @@ async def test_web_chat_user_is_answered_when_the_replica_dies_mid_turn(
         cookie_secure=False,
     )
     try:
-        responses = await _chat(create_app(settings), [(f"u{i}", TEXT) for i in range(8)])
+        responses = await _chat(create_app(settings), [(f"u{i}", TEXT) for i in range(16)])
     finally:
         dying.close()
     assert all(r.status_code == 200 for r in responses)
