@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import json
 import random
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 import httpx
@@ -66,6 +67,7 @@ class Turn:
     latency_ms: float
     answered: bool
     started: float
+    reply: str = ""
 
 
 @dataclass
@@ -78,44 +80,65 @@ class User:
     cookie: str = ""
 
 
+async def say(http: httpx.AsyncClient, user: User, text: str) -> List[Dict[str, Any]]:
+    """One message of `user`, recorded as a turn; the messages of the reply."""
+    started = time.monotonic()
+    messages: List[Dict[str, Any]] = []
+    try:
+        response = await http.post(
+            "/api/chat",
+            json={"message": text},
+            # The cluster's gateway trusts X-Forwarded-For from loopback (TRUSTED_PROXIES):
+            # each user has its own address, as behind a real proxy, so the per-IP limit
+            # applies per user.
+            headers={"X-Forwarded-For": user.ip, "Cookie": user.cookie},
+        )
+        status = response.status_code
+        if status == 200:
+            messages = response.json()["messages"]
+    except (httpx.HTTPError, ValueError):
+        status = 0
+    reply = " / ".join(str(m["text"]) for m in messages if m.get("text"))
+    latency = (time.monotonic() - started) * 1000
+    user.turns.append(Turn(text, status, latency, bool(reply), started, reply))
+    return messages
+
+
 async def talk(http: httpx.AsyncClient, user: User, deadline: float) -> None:
     """Send the user's turns one after another, each after the previous reply."""
     for text in user.script:
         if time.monotonic() > deadline:
             return
-        started = time.monotonic()
-        try:
-            response = await http.post(
-                "/api/chat",
-                json={"message": text},
-                # The cluster's gateway trusts X-Forwarded-For from loopback (TRUSTED_PROXIES):
-                # each user has its own address, as behind a real proxy, so the per-IP limit
-                # applies per user.
-                headers={"X-Forwarded-For": user.ip, "Cookie": user.cookie},
-            )
-            status = response.status_code
-            answered = status == 200 and any(m.get("text") for m in response.json()["messages"])
-        except (httpx.HTTPError, ValueError):
-            status, answered = 0, False
-        latency = (time.monotonic() - started) * 1000
-        user.turns.append(Turn(text, status, latency, answered, started))
+        await say(http, user, text)
 
 
-async def run_load(
-    gateway_url: str, users: List[User], concurrency: int, max_seconds: float
-) -> float:
-    """Run every user (at most `concurrency` at once); return the wall time in seconds."""
-    gate = asyncio.Semaphore(concurrency)
-    deadline = time.monotonic() + max_seconds
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+async def open_sessions(gateway_url: str, users: List[User]) -> None:
+    """A web chat session for every user that has none yet (before a run starts its clock)."""
     for user in users:
         if not user.cookie:
             user.sender_id, user.cookie = await asyncio.to_thread(chat_session, gateway_url)
+
+
+async def run_load(
+    gateway_url: str,
+    users: List[User],
+    concurrency: int,
+    max_seconds: float,
+    stop: Optional[asyncio.Event] = None,
+) -> float:
+    """Run every user (at most `concurrency` at once); return the wall time in seconds.
+
+    Once `stop` is set, users not yet started stay silent; those talking finish."""
+    gate = asyncio.Semaphore(concurrency)
+    deadline = time.monotonic() + max_seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    await open_sessions(gateway_url, users)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=60, limits=limits) as http:
 
         async def one(user: User) -> None:
             async with gate:
-                await talk(http, user, deadline)
+                if stop is None or not stop.is_set():
+                    await talk(http, user, deadline)
 
         started = time.monotonic()
         await asyncio.gather(*(one(u) for u in users))
@@ -130,31 +153,69 @@ def make_users(count: int, seed: int = 7) -> List[User]:
     ]
 
 
-def check_tracker(raw: Optional[str], user: User) -> str:
+def recorded_turns(raw: Optional[Union[str, bytes]]) -> List[Tuple[str, bool]]:
+    """(text, answered) of each user message a tracker recorded, in order.
+
+    A two-stage fallback rewinds the turn and replays the same user event (same message_id):
+    one message, one turn. The same message id again without a rewind is a message processed
+    twice, and counts twice."""
+    turns: List[Tuple[str, bool]] = []
+    current: object = None
+    rewound = False
+    for event in json.loads(raw).get("events", []) if raw else []:
+        kind = event.get("event")
+        if kind == "rewind":
+            rewound = True
+        elif kind == "user":
+            message_id = event.get("message_id") or object()
+            if not (rewound and message_id == current):
+                turns.append((str(event.get("text")), False))
+            current, rewound = message_id, False
+        elif kind == "bot" and turns:
+            turns[-1] = (turns[-1][0], True)
+    return turns
+
+
+def lost_and_duplicated(sent: List[str], recorded: List[str]) -> Tuple[int, int]:
+    """Messages sent but not recorded, and recorded more often than sent."""
+    lost = duplicated = 0
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=sent, b=recorded).get_opcodes():
+        if op in ("delete", "replace"):
+            lost += a2 - a1
+        if op in ("insert", "replace"):
+            duplicated += b2 - b1
+    return lost, duplicated
+
+
+def check_tracker(raw: Optional[Union[str, bytes]], user: User) -> str:
     """'' when the tracker holds the user's answered turns in order, else what is wrong."""
     if raw is None:
         return "no tracker"
-    events = json.loads(raw).get("events", [])
-    said: List[str] = []
-    answered: List[bool] = []
-    current = None
-    for event in events:
-        if event.get("event") == "user":
-            # A two-stage fallback rewinds the turn and replays the same user event (same
-            # message_id): one message, one turn.
-            message_id = event.get("message_id") or object()
-            if message_id != current:
-                current = message_id
-                said.append(str(event.get("text")))
-                answered.append(False)
-        elif event.get("event") == "bot" and answered:
-            answered[-1] = True
+    turns = recorded_turns(raw)
+    said = [text for text, _ in turns]
     sent = [t.text for t in user.turns if t.status == 200]
     if said != sent:
         return f"turns differ: sent {sent}, tracker {said}"
-    if not all(answered):
-        return f"unanswered turn: {said[answered.index(False)]}"
+    unanswered = [text for text, answered in turns if not answered]
+    if unanswered:
+        return f"unanswered turn: {unanswered[0]}"
     return ""
+
+
+async def audit_trackers(redis_url: str, users: List[User]) -> Tuple[int, int]:
+    """Turns lost and turns duplicated over every user's conversation, read from Redis."""
+    client = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    lost = duplicated = 0
+    try:
+        for user in users:
+            if user.turns:
+                raw = await client.get(TRACKER_PREFIX + "web:" + user.sender_id)
+                recorded = [text for text, _ in recorded_turns(raw)]
+                counts = lost_and_duplicated([t.text for t in user.turns], recorded)
+                lost, duplicated = lost + counts[0], duplicated + counts[1]
+        return lost, duplicated
+    finally:
+        await client.close()
 
 
 async def verify_trackers(redis_url: str, users: List[User]) -> List[Tuple[str, str]]:

@@ -4,13 +4,15 @@ replicas and the gateway routing between them. Stops everything on Ctrl-C.
 python -m bot.cluster        (make run-cluster)
 
 It is the production shape in miniature (docs/deployment.md), for trying failover and for the
-load and fault benches. Without REDIS_URL it starts its own redis-server on a free port and
+load and fault benches. Without REDIS_URL it starts its own redis-server on a free port, with
+the persistence deploy/redis.md prescribes (AOF, fsync every second) in its own folder, and
 never touches another Redis; with REDIS_URL it uses that one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,9 +46,13 @@ def free_port() -> int:
 
 @dataclass
 class OwnRedis:
-    """A throw-away redis-server: no snapshots, no AOF, loopback only."""
+    """The cluster's redis-server, loopback only, persisted as deploy/redis.md prescribes.
+
+    Its append-only file lives in `data_dir`, so a restart (stop, start) keeps every
+    conversation; `discard` removes it once the cluster is done."""
 
     port: int
+    data_dir: Path
     process: Optional[subprocess.Popen] = None
 
     @property
@@ -54,10 +60,13 @@ class OwnRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 15) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [
                 *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+                *("--dir", str(self.data_dir), "--save", ""),
+                *("--appendonly", "yes", "--appendfsync", "everysec"),
+                *("--maxmemory-policy", "noeviction", "--daemonize", "no"),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -78,6 +87,11 @@ class OwnRedis:
         if self.process is not None:
             stop_all([self.process])
             self.process = None
+
+    def discard(self) -> None:
+        """Stop it and delete its data."""
+        self.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 @dataclass
@@ -112,7 +126,7 @@ class Cluster:
     def stop(self) -> None:
         stop_all(self.processes())
         if self.own_redis is not None:
-            self.own_redis.stop()
+            self.own_redis.discard()
 
 
 def replica_settings(base: Settings, index: int, rasa_port: int, action_port: int) -> Settings:
@@ -142,6 +156,7 @@ def gateway_service(base: Settings, replicas: List[Replica]) -> Service:
         "RASA_URLS": ",".join(r.settings.rasa_url for r in replicas),
         "ACTION_URLS": ",".join(r.settings.action_url.removesuffix("/webhook") for r in replicas),
         "RASA_DOWN_SECONDS": str(base.rasa_down_seconds),
+        "RASA_RESEND_DELAY": str(base.rasa_resend_delay),
         "RATE_LIMIT_USER": str(base.rate_limit_user),
         "RATE_LIMIT_IP": str(base.rate_limit_ip),
         "RATE_LIMIT_WINDOW": str(base.rate_limit_window),
@@ -172,7 +187,7 @@ def start_cluster(
     own: Optional[OwnRedis] = None
     redis_url = settings.redis_url
     if not redis_url:
-        own = OwnRedis(free_port())
+        own = OwnRedis(free_port(), settings.var_dir / "cluster" / "redis")
         own.start()
         redis_url = own.url
     base = settings.model_copy(
@@ -216,7 +231,7 @@ def main() -> int:
         f"  agent desk (12345):     {base.gateway_url}/agent",
         f"  health:                 {base.gateway_url}/healthz",
         f"  Redis:                  {cluster.redis_url}"
-        + (" (own redis-server, emptied on exit)" if cluster.own_redis else ""),
+        + (" (own redis-server, its AOF deleted on exit)" if cluster.own_redis else ""),
     ]
     for replica in cluster.replicas:
         lines.append(

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     rasa_down_seconds: float = Field(
         default=10.0, description="seconds a failed Rasa replica is skipped before a new try"
     )
+    rasa_resend_delay: float = Field(
+        default=5.0,
+        description="seconds before a turn cut off by a dying replica is sent to the next one",
+    )
     action_urls: str = Field(
         default="", description="comma-separated action server base URLs for /healthz"
     )

@@ -1,23 +1,30 @@
-"""httpx's request log line without query strings.
+"""httpx's request log line without query strings or conversation ids.
 
 httpx logs every request's full URL at INFO. The WeChat API puts the app secret and the access
 token in the query string, and Rasa's API its token, so the query is cut from those lines
-wherever the gateway runs, whatever level the process logs at.
+wherever the gateway runs, whatever level the process logs at. Rasa's conversation URLs name
+the user (a WeChat OpenID, a web chat session), so that part of the path is cut too.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 import httpx
+
+_CONVERSATION = re.compile(r"/conversations/[^/]+")
+
+
+def _without_query(url: httpx.URL) -> httpx.URL:
+    return url.copy_with(query=None, path=_CONVERSATION.sub("/conversations/-", url.path))
 
 
 class _WithoutQuery(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                arg.copy_with(query=None) if isinstance(arg, httpx.URL) else arg
-                for arg in record.args
+                _without_query(arg) if isinstance(arg, httpx.URL) else arg for arg in record.args
             )
         return True
 

@@ -91,6 +91,7 @@ async def open_resources(settings: Settings) -> Resources:
         turn_timeout=settings.gateway_rasa_timeout,
         parse_timeout=settings.http_read_timeout,
         down_seconds=settings.rasa_down_seconds,
+        resend_delay=settings.rasa_resend_delay,
     )
     limiter = RateLimiter(
         store, settings.rate_limit_user, settings.rate_limit_ip, settings.rate_limit_window

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import AsyncIterator, Dict, Iterator, List, Tuple
@@ -18,7 +16,7 @@ from connectors.rasa import RasaClient
 from tests.assistant import Assistant
 from tests.gateway.servers import ServerThread, free_port
 
-from .replicas import FakeReplica
+from .replicas import DyingReplica, FakeReplica
 
 SENDERS = [f"user{i:04d}abcd" for i in range(40)]
 
@@ -141,36 +139,11 @@ async def test_web_chat_through_the_gateway_with_one_replica_dead(
         assert response.json()["messages"][0]["text"]
 
 
-class DroppingServer:
-    """Accepts each connection and closes it without a word, like a replica that just died."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.accepted = 0
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.sock.close()
-
-
 async def test_a_dropped_connection_fails_over_to_the_next_replica(
     replicas: Tuple[List[FakeReplica], List[ServerThread]],
 ) -> None:
     fakes, servers = replicas
-    dropping = DroppingServer()
+    dropping = DyingReplica()
     try:
         async with httpx.AsyncClient(timeout=10) as http:
             rasa = RasaClient(http, [dropping.url, servers[0].url], "token", 10, 5, 60)
@@ -179,6 +152,6 @@ async def test_a_dropped_connection_fails_over_to_the_next_replica(
             replies = [await rasa.send(sender, "你好") for sender in owned]
     finally:
         dropping.close()
-    assert dropping.accepted >= 1
+    assert len(dropping.message_ids) >= 1
     assert all(r and r[0].text == "a:你好" for r in replies)
     assert fakes[0].seen == owned
