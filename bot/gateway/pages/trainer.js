@@ -45,6 +45,30 @@ function kbSelect(current) {
   return select;
 }
 
+// The conversation the item was last seen in: the turns before it, it, and the answer given.
+function conversation(item) {
+  const seen = item.conversation;
+  if (!seen || !seen.context.length) return el("div", { className: "conv none", textContent: "(没有保存对话上下文,如坐席反馈)" });
+  const turns = seen.context.map((turn) => el("div", {
+    className: `turn ${turn.role}${turn.current ? " current" : ""}`,
+  }, [el("span", { className: "who", textContent: turn.role === "user" ? "用户" : "助手" }), el("span", { textContent: turn.text })]));
+  const ranking = seen.ranking.map((r) => `${r.name} ${Number(r.confidence).toFixed(2)}`).join(" · ");
+  const more = item.conversations > 1 ? ` · 共出现在 ${item.conversations} 段对话中` : "";
+  return el("div", { className: "conv" }, [
+    ...turns,
+    el("div", { className: "meta ranking", textContent: `意图排名:${ranking || "(无)"}${seen.declined ? " · 助手未给出具体答复" : ""}${more}` }),
+  ]);
+}
+
+async function decide(item, path, body, done, error) {
+  error.textContent = "";
+  try {
+    await api(`/api/trainer/items/${item.id}/${path}`, { method: "POST", body: JSON.stringify(body) });
+    say(done);
+    await refresh();
+  } catch (e) { error.textContent = e.message; }
+}
+
 function itemRow(item) {
   const error = el("div", { className: "error", role: "alert" });
   const entities = el("input", {
@@ -54,6 +78,8 @@ function itemRow(item) {
   const form = el("form", {}, [
     intentSelect(item.label_intent), kbSelect(item.label_kb_entry), entities,
     el("button", { type: "submit", className: "primary", textContent: "保存标注" }),
+    el("button", { type: "button", className: "followup", textContent: "追问(转对话用例)" }),
+    el("button", { type: "button", className: "gap", textContent: "知识缺口" }),
     el("button", { type: "button", className: "dismiss", textContent: "忽略" }),
     error,
   ]);
@@ -67,17 +93,16 @@ function itemRow(item) {
       await refresh();
     } catch (e) { error.textContent = e.message; }
   });
-  form.querySelector(".dismiss").addEventListener("click", async () => {
-    try {
-      await api(`/api/trainer/items/${item.id}/dismiss`, { method: "POST", body: "{}" });
-      await refresh();
-    } catch (e) { error.textContent = e.message; }
-  });
+  form.querySelector(".dismiss").addEventListener("click", () => decide(item, "dismiss", {}, `第 ${item.id} 条已忽略`, error));
+  form.querySelector(".followup").addEventListener("click", () =>
+    decide(item, "followup", {}, `第 ${item.id} 条已作为追问写入开发对话用例`, error));
+  form.querySelector(".gap").addEventListener("click", () =>
+    decide(item, "knowledge-gap", {}, `第 ${item.id} 条已列入知识缺口,见“知识缺口”页`, error));
   const label = item.label_intent || item.label_kb_entry;
   const meta = `${item.reason_labels.join("、")} · 出现 ${item.count} 次 · 置信度 ${item.confidence.toFixed(2)} · ${item.status_label}` +
     (label ? ` → ${label}` : "") + (item.note ? ` · ${item.note}` : "");
   return el("div", { className: "item", id: `item-${item.id}` }, [
-    el("div", {}, [el("div", { className: "text", textContent: item.text }), el("div", { className: "meta", textContent: meta })]),
+    el("div", {}, [el("div", { className: "text", textContent: item.text }), el("div", { className: "meta", textContent: meta }), conversation(item)]),
     item.status === "applied" ? el("div") : form,  // written to the data: nothing left to change
   ]);
 }
