@@ -123,6 +123,11 @@ class Settings(BaseSettings):
         description="development dialogue cases written for follow-ups marked on /trainer",
     )
 
+    review_training_config: str = Field(
+        default="config.yml",
+        description="the Rasa config a training started on /trainer uses (relative to the project)",
+    )
+
     # Retention of personal data (bot/retention.py, docs/privacy.md).
     retention_days: int = Field(
         default=180,

@@ -26,7 +26,9 @@ from .routers import (
     hotline,
     knowledge_gaps,
     login,
+    models,
     trainer,
+    training,
     web,
     wechat,
 )
@@ -70,6 +72,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         agent,
         trainer,
         knowledge_gaps,
+        models,
+        training,
         accounts,
         docs,
         wechat,

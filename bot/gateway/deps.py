@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Dict, Optional
 
 from fastapi import Depends, Request
 
+from bot.rasa_server import models_dir
 from bot.review.inbox import Inbox
+from bot.review.training import Trainer, TrainingRun, train_command
 from bot.settings import Settings
 
 from .auth import Person, require
@@ -43,3 +45,32 @@ def get_inbox(request: Request) -> Inbox:
 
 
 InboxDep = Annotated[Inbox, Depends(get_inbox)]
+
+
+def get_trainer(request: Request) -> Trainer:
+    """The trainer page's training runs: one per gateway process, one at a time."""
+    trainer: Optional[Trainer] = getattr(request.app.state, "trainer", None)
+    if trainer is None:
+        settings = app_settings(request)
+
+        def record(run: TrainingRun) -> None:
+            inbox = Inbox(settings.review_database_path)
+            try:
+                detail: Dict[str, Any] = {"run": run.id, "model": run.model, "error": run.error}
+                detail["drops"] = [d.figure for d in run.drops]
+                inbox.audit(f"train_{run.state}", run.actor, detail)
+            finally:
+                inbox.close()
+
+        config = settings.review_training_config
+        trainer = Trainer(
+            models_dir(),
+            settings.var_dir / "review" / "figures",
+            command=lambda: train_command(config),
+            on_finish=record,
+        )
+        request.app.state.trainer = trainer
+    return trainer
+
+
+TrainerJobs = Annotated[Trainer, Depends(get_trainer)]

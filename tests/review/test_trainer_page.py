@@ -42,7 +42,8 @@ class Gateway:
 
     def __init__(self, settings: Settings, port: int) -> None:
         self.settings = settings
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port)
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=port)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{port}"

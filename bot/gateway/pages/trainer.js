@@ -122,6 +122,71 @@ async function refresh() {
   ])));
 }
 
+// Trained models: the one the Rasa servers serve, activating another, rolling back.
+async function loadModels() {
+  const data = await api("/api/trainer/models");
+  const names = [...new Set(Object.values(data.served))];
+  $("served").textContent = `正在使用:${names.map((n) => n || "(无法连接)").join("、")}` +
+    (data.rollback_to ? ` · 回滚将恢复 ${data.rollback_to}` : "");
+  $("rollback").disabled = !data.rollback_to;
+  $("models").replaceChildren(...data.models.map((model) => {
+    const button = el("button", { type: "button", className: "activate", textContent: "启用" });
+    button.addEventListener("click", () => rollout("/api/trainer/models/activate", { model: model.name }, `正在加载 ${model.name} …`));
+    return el("tr", { id: `model-${model.name}` }, [
+      el("td", { textContent: model.name }),
+      el("td", { textContent: new Date(model.trained_at).toLocaleString("zh-CN") }),
+      el("td", { textContent: model.active ? "使用中" : "" }),
+      el("td", {}, model.active ? [] : [button]),
+    ]);
+  }));
+}
+
+// A model that lowers a reported figure beyond its noise is activated only after a second
+// confirmation that names the figure; the server answers 409 with the figures until then.
+async function rollout(path, body, waiting) {
+  say(waiting);
+  const response = await staff.request(path, { method: "POST", body: JSON.stringify(body) });
+  const result = await response.json();
+  if (response.status === 409 && result.error === "confirmation_required") {
+    const typed = window.prompt(`${result.message}\n\n确认启用请输入下降的指标名称:${result.labels.join("、")}`);
+    if (typed && result.labels.every((label) => typed.includes(label))) {
+      return rollout(path, { ...body, confirm: result.figures }, waiting);
+    }
+    say("未启用:没有确认指标下降");
+  } else if (!response.ok) {
+    say(result.message || "请求失败");
+  } else {
+    say(`已启用 ${result.model}(之前:${result.previous || "无"})`);
+  }
+  await loadModels();
+  await loadTraining();
+}
+
+const fmt = (value) => (value === undefined ? "—" : Number(value).toFixed(3));
+
+// The latest training: its progress while it runs, then the served and the new model's figures.
+async function loadTraining() {
+  const data = await api("/api/trainer/training");
+  const run = data.run;
+  $("train").disabled = data.running;
+  $("train-progress").hidden = !data.running;
+  $("train-progress").value = run ? run.progress : 0;
+  $("train-stage").textContent = run ? `${run.stage}${run.error ? ":" + run.error : ""}${run.model ? " · 新模型 " + run.model : ""}` : "";
+  const done = Boolean(run && run.state === "done");
+  $("comparison").hidden = !done;
+  if (done) {
+    const dropped = new Set(run.drops.map((d) => d.figure));
+    $("figures").replaceChildren(...Object.entries(run.figures).map(([name, label]) => el("tr", { className: dropped.has(name) ? "drop" : "" }, [
+      el("td", { textContent: label }),
+      el("td", { textContent: fmt(run.before[name]) }),
+      el("td", { textContent: fmt(run.after[name]) }),
+      el("td", { textContent: run.before[name] === undefined ? "" : `${(run.after[name] - run.before[name] >= 0 ? "+" : "")}${fmt(run.after[name] - run.before[name])}${dropped.has(name) ? " 超出噪声" : ""}` }),
+    ])));
+    $("activate-new").disabled = run.model === run.active;
+  }
+  if (data.running) setTimeout(loadTraining, 2000);
+}
+
 function renderTabs() {
   $("tabs").replaceChildren(...Object.entries(state.choices.statuses).map(([status, label]) => {
     const button = el("button", { type: "button", textContent: label, className: status === state.status ? "active" : "" });
@@ -141,6 +206,8 @@ async function start() {
   $("app").hidden = false;
   renderTabs();
   await refresh();
+  await loadModels();
+  await loadTraining();
 }
 
 $("export").addEventListener("click", async () => {
@@ -154,4 +221,17 @@ $("apply").addEventListener("click", async () => {
     await refresh();
   } catch (e) { say(e.message); }
 });
+$("train").addEventListener("click", async () => {
+  try { await api("/api/trainer/training", { method: "POST" }); say("训练已在后台开始"); } catch (e) { say(e.message); }
+  await loadTraining();
+});
+$("activate-new").addEventListener("click", async () => {
+  const run = (await api("/api/trainer/training")).run;
+  if (run) await rollout("/api/trainer/models/activate", { model: run.model }, `正在加载 ${run.model} …`);
+});
+$("discard").addEventListener("click", async () => {
+  try { say(`已放弃 ${(await api("/api/trainer/training/discard", { method: "POST" })).discarded}`); } catch (e) { say(e.message); }
+  await loadTraining();
+});
+$("rollback").addEventListener("click", () => rollout("/api/trainer/models/rollback", {}, "正在回滚 …"));
 start();
