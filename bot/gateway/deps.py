@@ -63,10 +63,12 @@ def get_trainer(request: Request) -> Trainer:
                 inbox.close()
 
         config = settings.review_training_config
+        # Training reads the data `apply` writes into: data/ itself unless configured otherwise.
+        data = settings.review_nlu_dir.parent
         trainer = Trainer(
             models_dir(),
             settings.var_dir / "review" / "figures",
-            command=lambda: train_command(config),
+            command=lambda: train_command(config, data),
             on_finish=record,
         )
         request.app.state.trainer = trainer

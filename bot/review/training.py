@@ -109,8 +109,12 @@ class TrainingRun:
         }
 
 
-def train_command(config: str = "config.yml") -> List[str]:
-    return [str(rasa_bin("python")), "-m", "bot.model", "train", config]
+def train_command(config: str = "config.yml", data: Optional[Path] = None) -> List[str]:
+    """`python -m bot.model train`, on `data` when it is not the project's data/ directory."""
+    command = [str(rasa_bin("python")), "-m", "bot.model", "train", config]
+    if data is not None and data.resolve() != (PROJECT_ROOT / "data").resolve():
+        command += ["--data", str(data)]
+    return command
 
 
 def measure_nlu(model: Path) -> Dict[str, float]:
