@@ -5,13 +5,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from bot.gateway.app import create_app
 from bot.review.apply import Workspace
@@ -60,6 +61,29 @@ class Gateway:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+
+
+@contextmanager
+def chromium_page(height: int = 900) -> Iterator[Page]:
+    """A page of the system's headless Chromium."""
+    if not CHROMIUM.exists():
+        pytest.fail("system Chromium missing: run scripts/install-chromium.sh")
+    with sync_playwright() as playwright:
+        # --no-sandbox: the tests may run as root in a container, where the sandbox cannot start.
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": height})
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()
+
+
+def log_in(page: Page, url: str, name: str = TRAINER) -> None:
+    page.goto(f"{url}/trainer")
+    page.fill("#name", name)
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("#login button[type=submit]")
 
 
 @pytest.fixture
@@ -121,16 +145,8 @@ def test_api_rejects_a_visitor_and_an_unknown_intent(gateway: Gateway) -> None:
 def test_trainer_logs_in_labels_an_item_and_applies_it(
     gateway: Gateway, workspace: Workspace
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail("system Chromium missing: run scripts/install-chromium.sh")
     counted = len(load_examples(workspace.nlu_dir))
-    with sync_playwright() as playwright:
-        # --no-sandbox: the tests may run as root in a container, where the sandbox cannot start.
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(30_000)
+    with chromium_page() as page:
         page.goto(f"{gateway.url}/trainer")
         page.fill("#name", TRAINER)
         page.fill("#password", "wrong-password")
@@ -157,7 +173,6 @@ def test_trainer_logs_in_labels_an_item_and_applies_it(
         expect(page.locator("#audit tr", has_text="apply").first).to_contain_text(TRAINER)
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "trainer.png"), full_page=True)
-        browser.close()
 
     examples = load_examples(workspace.nlu_dir)
     assert len(examples) == counted + 1
@@ -223,18 +238,8 @@ def test_knowledge_gaps_are_listed_and_exported_for_trainers_only(gateway: Gatew
 def test_trainer_sees_the_conversation_and_sends_a_gap_to_the_editors_list(
     gateway: Gateway,
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail("system Chromium missing: run scripts/install-chromium.sh")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(30_000)
-        page.goto(f"{gateway.url}/trainer")
-        page.fill("#name", TRAINER)
-        page.fill("#password", STAFF_PASSWORD)
-        page.click("#login button[type=submit]")
+    with chromium_page() as page:
+        log_in(page, gateway.url)
         row = page.locator(".item", has_text=MENU)
         # The turn before, the item itself highlighted, the answer it got, the ranking.
         expect(row.locator(".turn.user").first).to_contain_text("我电话138****5678")
@@ -259,4 +264,3 @@ def test_trainer_sees_the_conversation_and_sends_a_gap_to_the_editors_list(
             page.click("#export")
         saved = download.value.path()
         assert f"用户:{FOLLOW_UP} ←" in Path(saved).read_text(encoding="utf-8")
-        browser.close()

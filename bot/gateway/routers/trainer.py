@@ -6,7 +6,8 @@ in the audit table under the trainer's account name.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Dict, List
+from contextlib import contextmanager
+from typing import Annotated, Any, Dict, Iterator, List, Tuple
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -91,15 +92,23 @@ def items(inbox: InboxDep, trainer: TrainerDep, status: str = "open") -> Dict[st
     }
 
 
-@router.post("/api/trainer/items/{item_id}/label", summary="标注")
-def label(item_id: ItemId, body: LabelBody, inbox: InboxDep, trainer: TrainerDep) -> Dict[str, Any]:
-    entities = [e.model_dump() for e in body.entities]
+@contextmanager
+def _deciding(item_id: int, refused: Tuple[int, str]) -> Iterator[None]:
+    """The errors of a decision on an item: 404 for an unknown item, `refused` with the
+    reason for a decision the item does not allow."""
     try:
-        item = label_item(inbox, item_id, trainer.name, body.intent, entities, body.kb_entry)
+        yield
     except ItemNotFound as error:
         raise GatewayError(404, "unknown_item", f"收件箱中没有第 {item_id} 条") from error
     except LabelError as error:
-        raise GatewayError(422, "invalid_label", str(error)) from error
+        raise GatewayError(*refused, str(error)) from error
+
+
+@router.post("/api/trainer/items/{item_id}/label", summary="标注")
+def label(item_id: ItemId, body: LabelBody, inbox: InboxDep, trainer: TrainerDep) -> Dict[str, Any]:
+    entities = [e.model_dump() for e in body.entities]
+    with _deciding(item_id, (422, "invalid_label")):
+        item = label_item(inbox, item_id, trainer.name, body.intent, entities, body.kb_entry)
     return item.as_dict()
 
 
@@ -107,12 +116,8 @@ def label(item_id: ItemId, body: LabelBody, inbox: InboxDep, trainer: TrainerDep
 def dismiss(
     item_id: ItemId, body: NoteBody, inbox: InboxDep, trainer: TrainerDep
 ) -> Dict[str, Any]:
-    try:
+    with _deciding(item_id, (409, "already_applied")):
         return dismiss_item(inbox, item_id, trainer.name, body.note).as_dict()
-    except ItemNotFound as error:
-        raise GatewayError(404, "unknown_item", f"收件箱中没有第 {item_id} 条") from error
-    except LabelError as error:
-        raise GatewayError(409, "already_applied", str(error)) from error
 
 
 @router.post("/api/trainer/items/{item_id}/followup", summary="标为追问(转为开发对话用例)")
@@ -120,24 +125,16 @@ def followup(
     item_id: ItemId, request: Request, inbox: InboxDep, trainer: TrainerDep
 ) -> Dict[str, Any]:
     cases = app_settings(request).review_dialogue_file
-    try:
+    with _deciding(item_id, (422, "invalid_decision")):
         return mark_followup(inbox, item_id, trainer.name, cases).as_dict()
-    except ItemNotFound as error:
-        raise GatewayError(404, "unknown_item", f"收件箱中没有第 {item_id} 条") from error
-    except LabelError as error:
-        raise GatewayError(422, "invalid_decision", str(error)) from error
 
 
 @router.post("/api/trainer/items/{item_id}/knowledge-gap", summary="标为知识缺口")
 def knowledge_gap(
     item_id: ItemId, body: NoteBody, inbox: InboxDep, trainer: TrainerDep
 ) -> Dict[str, Any]:
-    try:
+    with _deciding(item_id, (409, "already_applied")):
         return mark_knowledge_gap(inbox, item_id, trainer.name, body.note).as_dict()
-    except ItemNotFound as error:
-        raise GatewayError(404, "unknown_item", f"收件箱中没有第 {item_id} 条") from error
-    except LabelError as error:
-        raise GatewayError(409, "already_applied", str(error)) from error
 
 
 @router.post("/api/trainer/apply", summary="写入训练数据")
