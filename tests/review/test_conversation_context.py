@@ -126,3 +126,26 @@ def test_a_trainer_marks_a_knowledge_gap(exported: Inbox) -> None:
     assert item.status == "knowledge_gap"
     assert WHERE in {i.text for g in gap_groups(exported) for i in g.items}
     assert exported.audit_log()[0]["actor"] == "li.na"
+
+
+def test_the_command_line_marks_a_follow_up_and_writes_the_gap_list(
+    exported: Inbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from bot.review.__main__ import main
+    from bot.settings import get_settings
+
+    cases = tmp_path / "cases.yml"
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("REVIEW_DIALOGUE_FILE", str(cases))
+    get_settings.cache_clear()
+    try:
+        assert main(["label", str(_item(exported, WHERE)), "--followup"]) == 0
+        assert "追问" in capsys.readouterr().out
+        assert main(["label", str(_item(exported, DOG)), "--followup"]) == 2
+        assert "之前没有用户的消息" in capsys.readouterr().err
+        out = tmp_path / "gaps.md"
+        assert main(["gaps", "--out", str(out)]) == 0
+        assert f"[{_item(exported, DOG)}] {DOG}" in out.read_text(encoding="utf-8")
+    finally:
+        get_settings.cache_clear()
+    assert len(parse_dialogues(yaml.safe_load(cases.read_text(encoding="utf-8")))) == 1
