@@ -16,7 +16,7 @@ from typing import Iterator, List
 import httpx
 import pytest
 import yaml
-from playwright.sync_api import Dialog, expect, sync_playwright
+from playwright.sync_api import Dialog, expect
 
 from bot.model import cache_dir
 from bot.rasa_server import models_dir
@@ -28,7 +28,7 @@ from tests.assistant import Assistant
 from tests.gateway.fixtures import STAFF_PASSWORD, add_account
 
 from .test_retrain import INTENT, QUESTIONS, REVIEW_THRESHOLD
-from .test_trainer_page import CHROMIUM, SCREENSHOTS, Gateway, free_port
+from .test_trainer_page import SCREENSHOTS, Gateway, chromium_page, free_port, log_in
 
 pytestmark = pytest.mark.rasa
 
@@ -95,8 +95,6 @@ def loop_gateway(assistant: Assistant, tmp_path: Path) -> Iterator[Gateway]:
 def test_a_question_is_labelled_in_its_conversation_trained_activated_and_answered(
     assistant: Assistant, loop_gateway: Gateway
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail("system Chromium missing: run scripts/install-chromium.sh")
     parsed = {text: assistant.parse(text)["intent"] for text in QUESTIONS}
     unknown = [
         t for t, i in parsed.items() if i["name"] != INTENT or i["confidence"] < REVIEW_THRESHOLD
@@ -113,11 +111,7 @@ def test_a_question_is_labelled_in_its_conversation_trained_activated_and_answer
     export(inbox, default_candidates(tracker, "", feedback, REVIEW_THRESHOLD))
     inbox.close()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+    with chromium_page(height=1000) as page:
         page.set_default_timeout(60_000)
         asked: List[str] = []
 
@@ -128,10 +122,7 @@ def test_a_question_is_labelled_in_its_conversation_trained_activated_and_answer
             dialog.accept(names)
 
         page.on("dialog", confirm_by_name)
-        page.goto(f"{loop_gateway.url}/trainer")
-        page.fill("#name", TRAINER)
-        page.fill("#password", STAFF_PASSWORD)
-        page.click("#login button[type=submit]")
+        log_in(page, loop_gateway.url, TRAINER)
         row = page.locator(".item", has_text=question).first
         expect(row.locator(".turn.current")).to_contain_text(question)
         expect(row.locator(".turn.user").first).to_contain_text(OPENING)
@@ -151,6 +142,9 @@ def test_a_question_is_labelled_in_its_conversation_trained_activated_and_answer
         assert new_model.startswith("small_config-")
         expect(page.locator("#figures tr")).to_have_count(2)
         expect(page.locator("#figures")).to_contain_text("NLU 准确率")
+        # The new model is listed beside the served one, and the training is in the audit trail.
+        expect(page.locator("#models tr", has_text=new_model)).to_be_visible()
+        expect(page.locator("#audit")).to_contain_text("train_done")
         page.screenshot(path=str(SCREENSHOTS / "trainer_loop_2_compare.png"), full_page=True)
         run = httpx.Client(base_url=loop_gateway.url)
         run.post("/api/login", json={"name": TRAINER, "password": STAFF_PASSWORD})
@@ -162,7 +156,6 @@ def test_a_question_is_labelled_in_its_conversation_trained_activated_and_answer
         assert len(asked) == (1 if drops else 0), asked
         expect(page.locator("#models tr", has_text=new_model)).to_contain_text("使用中")
         page.screenshot(path=str(SCREENSHOTS / "trainer_loop_3_active.png"), full_page=True)
-        browser.close()
 
     assert served(assistant) == new_model
     understood = assistant.parse(question)["intent"]

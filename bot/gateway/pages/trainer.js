@@ -1,7 +1,7 @@
 // The trainer page: plain JS, no build step. User messages are inserted with textContent only.
 "use strict";
 
-const state = { status: "open", choices: null };
+const state = { status: "open", choices: null, training: false };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, props = {}, children = []) {
@@ -185,6 +185,9 @@ async function loadTraining() {
     $("activate-new").disabled = run.model === run.active;
   }
   if (data.running) setTimeout(loadTraining, 2000);
+  // A training that just ended added a model and audit entries: show them.
+  if (state.training && !data.running) { await loadModels(); await refresh(); }
+  state.training = data.running;
 }
 
 function renderTabs() {
