@@ -60,6 +60,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         shutil.copytree(PROJECT_ROOT / "data", data)
         shutil.copytree(PROJECT_ROOT / "knowledge" / "content", work / "knowledge")
         settings = Settings(var_dir=work / "var", rasa_port=free_port())
+        settings.var_dir.mkdir()
         processes = start(settings, [rasa_server(settings, current)])
         url, token = settings.rasa_url, settings.resolved_rasa_token()
         new_model = ""
