@@ -160,6 +160,7 @@ async function rollout(path, body, waiting) {
   }
   await loadModels();
   await loadTraining();
+  await refresh();  // the activation's audit entry
 }
 
 const fmt = (value) => (value === undefined ? "—" : Number(value).toFixed(3));
