@@ -2,6 +2,7 @@
 
 python -m bot.model train   # ensure models/<hash>.tar.gz exists, print its path
 python -m bot.model path    # print the path the current inputs would produce
+python -m bot.model train CONFIG --data DIR   # another config, training data from DIR
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 from core.paths import PROJECT_ROOT
 
@@ -58,40 +59,55 @@ def _files(inputs: Iterable[str], root: Path) -> List[Path]:
     return sorted(files)
 
 
+def _named(path: Path, root: Path, data: Optional[Path]) -> str:
+    """How a file counts in the hash: relative to the project, or to its data directory."""
+    if data is not None and path.is_relative_to(data):
+        return str(Path("data") / path.relative_to(data))
+    return str(path.relative_to(root)) if path.is_relative_to(root) else path.name
+
+
 def fingerprint(
-    inputs: Iterable[str] = INPUTS, root: Path = PROJECT_ROOT, config: str = "config.yml"
+    inputs: Iterable[str] = INPUTS,
+    root: Path = PROJECT_ROOT,
+    config: str = "config.yml",
+    data: Optional[Path] = None,
 ) -> str:
-    """Hash of everything that changes what training produces."""
+    """Hash of everything that changes what training produces; `data` replaces data/ (a copy
+    the trainer page's tests write into)."""
     digest = hashlib.sha256()
-    for path in _files([*inputs, config], root):
-        digest.update(str(path.relative_to(root)).encode())
+    names = [n for n in inputs if data is None or n != "data"]
+    files = _files([*names, config], root) + (_files(["."], data) if data is not None else [])
+    # Path order as always for the project's own data, so existing fingerprints stay valid.
+    ordered = sorted(files) if data is None else sorted(files, key=lambda p: _named(p, root, data))
+    for path in ordered:
+        digest.update(_named(path, root, data).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def model_path(config: str = "config.yml") -> Path:
+def model_path(config: str = "config.yml", data: Optional[Path] = None) -> Path:
     prefix = "" if config == "config.yml" else Path(config).stem + "-"
-    return MODELS_DIR / f"{prefix}{fingerprint(config=config)}.tar.gz"
+    return MODELS_DIR / f"{prefix}{fingerprint(config=config, data=data)}.tar.gz"
 
 
-def train(config: str = "config.yml", nlu_only: bool = False) -> Path:
+def train(config: str = "config.yml", nlu_only: bool = False, data: Optional[Path] = None) -> Path:
     """Return the model for the current inputs, training it only if no copy exists.
 
     One training per model at a time: a second caller (`make run` beside a test run) waits for
     the first and reuses its model. The model appears under models/ only once complete.
     """
-    target = model_path(config)
+    target = model_path(config, data)
     if target.exists():
         return target
     MODELS_DIR.mkdir(exist_ok=True)
     with open(MODELS_DIR / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not target.exists():
-            _train_into(target, config, nlu_only)
+            _train_into(target, config, nlu_only, data)
     return target
 
 
-def _train_into(target: Path, config: str, nlu_only: bool) -> None:
+def _train_into(target: Path, config: str, nlu_only: bool, data: Optional[Path] = None) -> None:
     cached = cache_dir() / target.name
     if cached.exists():
         shutil.copy2(cached, target)
@@ -110,6 +126,7 @@ def _train_into(target: Path, config: str, nlu_only: bool) -> None:
             out,
             "--fixed-model-name",
             target.name.removesuffix(".tar.gz"),
+            *(["--data", str(data)] if data is not None else []),
         ]
         print("==> training:", " ".join(command[2:]), flush=True)
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
@@ -120,12 +137,16 @@ def _train_into(target: Path, config: str, nlu_only: bool) -> None:
 
 
 def main(argv: List[str]) -> int:
+    data: Optional[Path] = None
+    if "--data" in argv:
+        at = argv.index("--data")
+        data, argv = Path(argv[at + 1]).resolve(), argv[:at] + argv[at + 2 :]
     action = argv[0] if argv else "train"
     config = argv[1] if len(argv) > 1 else "config.yml"
     if action == "path":
-        print(model_path(config))
+        print(model_path(config, data))
     elif action == "train":
-        print(train(config))
+        print(train(config, data=data))
     else:
         print(__doc__, file=sys.stderr)
         return 2

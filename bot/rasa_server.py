@@ -4,8 +4,9 @@ python -m bot.rasa_server run --enable-api --auth-token=… -m models/<fingerpri
 
 The arguments are those of `rasa run`. Two things are added: the model must be one this
 project trained (a `<fingerprint>.tar.gz` under the models directory, see bot.model), and
-the HTTP API refuses to replace, unload or train a model, so even a caller holding the token
-cannot make the server answer with a model from anywhere else.
+the HTTP API refuses to unload or train a model and loads (`PUT /model`) only another model
+of the project's models directory, so even a caller holding the token cannot make the server
+answer with a model from anywhere else.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any, List, Optional
 from core.paths import PROJECT_ROOT
 
 MODEL_NAME = re.compile(r"^(?:[a-z0-9_]+-)?[0-9a-f]{16}\.tar\.gz$")
-# (method, path) of the API calls that would load, drop or train a model.
-REFUSED = frozenset({("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train")})
+# (method, path) of the API calls that would drop or train a model.
+REFUSED = frozenset({("DELETE", "/model"), ("POST", "/model/train")})
+LOAD = ("PUT", "/model")
 
 
 def command(python: str, model: Path, host: str, port: int, token: str, *rest: str) -> List[str]:
@@ -66,22 +68,41 @@ def project_model(path: str) -> Optional[str]:
     return None
 
 
-async def refuse_model_changes(request: Any) -> Any:
-    """Sanic request middleware: 403 for the endpoints that change the loaded model."""
-    if (request.method, request.path.rstrip("/")) in REFUSED:
-        from sanic import response
+def load_refusal(body: Any) -> Optional[str]:
+    """Why a `PUT /model` body may not be loaded, or None: only {"model_file": <a model of the
+    models directory>}, never a model server or remote storage."""
+    if not isinstance(body, dict) or set(body) != {"model_file"}:
+        return 'only {"model_file": <a model of the project\'s models directory>} is loaded'
+    return project_model(str(body["model_file"]))
 
-        return response.json(
-            {
-                "version": "",
-                "status": "failure",
-                "message": "This server serves the model it was started with.",
-                "reason": "ModelChangeRefused",
-                "code": 403,
-            },
-            status=403,
-        )
-    return None
+
+async def refuse_model_changes(request: Any) -> Any:
+    """Sanic request middleware: 403 for the endpoints that would drop or train a model, and
+    for loading any model but one of the project's models directory."""
+    call = (request.method, request.path.rstrip("/"))
+    problem: Optional[str] = None
+    if call in REFUSED:
+        problem = "This server serves the project's trained models only."
+    elif call == LOAD:
+        try:
+            body = request.json
+        except Exception:  # sanic raises its own InvalidUsage for a body that is not JSON
+            body = None
+        problem = load_refusal(body)
+    if problem is None:
+        return None
+    from sanic import response
+
+    return response.json(
+        {
+            "version": "",
+            "status": "failure",
+            "message": problem,
+            "reason": "ModelChangeRefused",
+            "code": 403,
+        },
+        status=403,
+    )
 
 
 def _install_guard() -> None:

@@ -120,6 +120,17 @@ class Settings(BaseSettings):
     )
     review_nlu_dir: Path = PROJECT_ROOT / "data" / "nlu"
     review_knowledge_dir: Path = PROJECT_ROOT / "knowledge" / "content"
+    # Follow-ups become development dialogue cases in a file of their own beside dev.yml,
+    # played by the multi-turn runner once a developer has added what the answer must contain.
+    review_dialogue_file: Path = Field(
+        default=PROJECT_ROOT / "tests" / "dialogue" / "multiturn" / "review.yml",
+        description="development dialogue cases written for follow-ups marked on /trainer",
+    )
+
+    review_training_config: str = Field(
+        default="config.yml",
+        description="the Rasa config a training started on /trainer uses (relative to the project)",
+    )
 
     # Retention of personal data (bot/retention.py, docs/privacy.md).
     retention_days: int = Field(

@@ -274,6 +274,44 @@ class RasaClient:
                 result[url] = False
         return result
 
+    async def served_models(self) -> Dict[str, str]:
+        """Per replica: the model file it serves, "" when it is down or serves none."""
+        served: Dict[str, str] = {}
+        for url in self.urls:
+            try:
+                response = await self.http.get(
+                    url + "/status", params={"token": self.token}, timeout=self._timeout(2.0)
+                )
+                served[url] = str(response.json().get("model_file") or "")
+            except (httpx.HTTPError, ValueError, AttributeError):
+                served[url] = ""
+        return served
+
+    async def load_model(self, model_file: str, read: float = 600.0) -> Dict[str, str]:
+        """Load `model_file` into every replica (`PUT /model`); per replica "" when it did,
+        else why not. Each replica answers with its old model until the new one is loaded."""
+        problems: Dict[str, str] = {}
+        for url in self.urls:
+            try:
+                response = await self.http.put(
+                    url + "/model",
+                    json={"model_file": model_file},
+                    params={"token": self.token},
+                    timeout=self._timeout(read),
+                )
+            except httpx.HTTPError as error:
+                problems[url] = type(error).__name__
+                continue
+            if response.status_code == 204:
+                problems[url] = ""
+                continue
+            try:
+                problems[url] = str(response.json().get("message") or response.status_code)
+            except (ValueError, AttributeError):
+                problems[url] = f"HTTP {response.status_code}"
+            logger.warning("gateway.model_load_failed url=%s status=%s", url, response.status_code)
+        return problems
+
     def _timeout(self, read: float) -> httpx.Timeout:
         connect = self.http.timeout.connect
         return httpx.Timeout(read, connect=connect if connect is not None else 2.0)

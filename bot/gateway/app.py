@@ -18,7 +18,20 @@ from .body import BodyLimit
 from .errors import install_error_handlers
 from .paths import STATIC_DIR
 from .resources import open_resources
-from .routers import accounts, agent, docs, health, hotline, login, trainer, web, wechat
+from .routers import (
+    accounts,
+    agent,
+    docs,
+    health,
+    hotline,
+    knowledge_gaps,
+    login,
+    models,
+    trainer,
+    training,
+    web,
+    wechat,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +65,20 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimit, ceiling=settings.gateway_max_body_bytes)
     app.add_middleware(AccessLogMiddleware, name="gateway")
-    for module in (health, web, login, agent, trainer, accounts, docs, wechat, hotline):
+    for module in (
+        health,
+        web,
+        login,
+        agent,
+        trainer,
+        knowledge_gaps,
+        models,
+        training,
+        accounts,
+        docs,
+        wechat,
+        hotline,
+    ):
         app.include_router(module.router)
     # Public assets only: the staff pages live in pages/, behind a login (staff_pages.py).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,4 +1,4 @@
-"""python -m bot.review export|list|label|apply|report|check — the trainers' review cycle."""
+"""python -m bot.review export|list|label|apply|report|gaps|check — the trainers' review cycle."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from bot.settings import PROJECT_ROOT, get_settings
 
 from . import checks
 from .apply import Workspace, apply_labels
+from .decisions import mark_followup, mark_knowledge_gap
 from .inbox import STATUSES, Inbox, ItemNotFound
+from .knowledge_gaps import gap_groups, gaps_markdown
 from .labels import LabelError, dismiss_item, label_item
 from .sources import default_candidates, export
 from .summary import build_report
 
 REPORT_FILE = PROJECT_ROOT / "reports" / "review" / "report.md"
+GAPS_FILE = PROJECT_ROOT / "reports" / "review" / "knowledge_gaps.md"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,11 +42,17 @@ def _parser() -> argparse.ArgumentParser:
         "--kb", default="", metavar="条目编号", help="知识条目,如 legal_aid.conditions"
     )
     label.add_argument("--dismiss", action="store_true", help="无需学习,忽略这条")
+    label.add_argument(
+        "--followup", action="store_true", help="是对上一话题的追问:写成开发对话用例"
+    )
+    label.add_argument("--gap", action="store_true", help="知识库没有答案:列入知识缺口")
     label.add_argument("--note", default="")
     applier = commands.add_parser("apply", help="把已标注的消息写入 data/nlu")
     applier.add_argument("items", type=int, nargs="*", help="默认:全部已标注")
     report = commands.add_parser("report", help="复核报告(含待知识组处理的问题)")
     report.add_argument("--out", type=Path, default=REPORT_FILE)
+    gaps = commands.add_parser("gaps", help="知识缺口清单(相似问题分组)")
+    gaps.add_argument("--out", type=Path, default=GAPS_FILE)
     commands.add_parser("check", help="训练数据检查(重复、冲突、样例数、词典、词表、知识库)")
     return parser
 
@@ -91,6 +100,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         elif args.command == "label":
             if args.dismiss:
                 item = dismiss_item(inbox, args.item, actor, args.note)
+            elif args.followup:
+                item = mark_followup(inbox, args.item, actor, settings.review_dialogue_file)
+            elif args.gap:
+                item = mark_knowledge_gap(inbox, args.item, actor, args.note)
             else:
                 item = label_item(
                     inbox, args.item, actor, args.intent, _entities(args.entity), args.kb
@@ -101,6 +114,13 @@ def main(argv: Optional[List[str]] = None) -> int:
             print("\n".join(report.lines()))
             if report.count("applied"):
                 print("训练数据已更新:运行 make train 重新训练,再运行 make nlu-report 查看效果")
+        elif args.command == "gaps":
+            text = gaps_markdown(gap_groups(inbox))
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(text, encoding="utf-8")
+            inbox.audit("gaps_export", actor, {"file": args.out.name})
+            print(text)
+            print(f"已写入 {args.out}")
         elif args.command == "report":
             text = build_report(inbox, settings.review_nlu_dir)
             args.out.parent.mkdir(parents=True, exist_ok=True)

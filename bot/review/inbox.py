@@ -1,4 +1,5 @@
-"""The review inbox (var/review.db): one item per distinct message, and an audit trail.
+"""The review inbox (var/review.db): one item per distinct message, where it was seen (each
+occurrence with the conversation around it), and an audit trail.
 
 Every text is masked on the way in, here as well as by the exporters, so no caller can put
 personal data into the inbox by forgetting to mask it.
@@ -10,9 +11,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -38,6 +40,8 @@ STATUSES: Dict[str, str] = {
     "applied": "已应用",
     "refused": "未采用",
     "knowledge_pending": "待知识组处理",
+    "followup": "追问(转对话用例)",
+    "knowledge_gap": "知识缺口",
     "dismissed": "已忽略",
 }
 REASONS: Dict[str, str] = {
@@ -45,6 +49,7 @@ REASONS: Dict[str, str] = {
     "fallback": "未听懂",
     "handoff": "转人工",
     "rejected_suggestion": "坐席否决建议",
+    "declined": "没有具体答复",
 }
 
 metadata = MetaData()
@@ -73,6 +78,19 @@ seen_table = Table(
     Column("ref", String(255), nullable=False),
     UniqueConstraint("source", "ref"),
 )
+# One row per time an item's message was seen in a conversation, with what surrounded it.
+occurrences_table = Table(
+    "review_occurrences",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, nullable=False, index=True),
+    Column("conversation", String(64), nullable=False, default=""),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("context", Text, nullable=False, default="[]"),
+    Column("ranking", Text, nullable=False, default="[]"),
+    Column("answer", Text, nullable=False, default=""),
+    Column("declined", Boolean, nullable=False, default=False),
+)
 audit_table = Table(
     "review_audit",
     metadata,
@@ -96,6 +114,27 @@ class Candidate:
     confidence: float
     reason: str
     seen_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # Hashed sender id, the messages around this one, the classifier's ranking, the answer.
+    conversation: str = ""
+    context: List[Dict[str, Any]] = field(default_factory=list)
+    ranking: List[Dict[str, Any]] = field(default_factory=list)
+    answer: str = ""
+    declined: bool = False
+
+
+@dataclass
+class Occurrence:
+    """One time an item's message was seen, masked like the item."""
+
+    conversation: str
+    seen_at: datetime
+    context: List[Dict[str, Any]]
+    ranking: List[Dict[str, Any]]
+    answer: str
+    declined: bool
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {**self.__dict__, "seen_at": self.seen_at.isoformat()}
 
 
 @dataclass
@@ -112,11 +151,13 @@ class Item:
     label_kb_entry: str
     note: str
     last_seen: datetime
+    first_seen: datetime
 
     def as_dict(self) -> Dict[str, Any]:
         return {
             **self.__dict__,
             "last_seen": self.last_seen.isoformat(),
+            "first_seen": self.first_seen.isoformat(),
             "status_label": STATUSES.get(self.status, self.status),
             "reason_labels": [REASONS.get(r, r) for r in self.reasons],
         }
@@ -140,8 +181,26 @@ def _item(row: Any) -> Item:
         label_entities=json.loads(m["label_entities"] or "[]"),
         label_kb_entry=m["label_kb_entry"],
         note=m["note"],
-        last_seen=m["last_seen"],
+        last_seen=_aware(m["last_seen"]),
+        first_seen=_aware(m["first_seen"]),
     )
+
+
+def _occurrence(row: Any) -> Occurrence:
+    m = row._mapping
+    return Occurrence(
+        conversation=m["conversation"],
+        seen_at=_aware(m["seen_at"]),
+        context=json.loads(m["context"] or "[]"),
+        ranking=json.loads(m["ranking"] or "[]"),
+        answer=m["answer"],
+        declined=bool(m["declined"]),
+    )
+
+
+def _masked_context(context: List[Dict[str, Any]]) -> str:
+    turns = [{**turn, "text": mask_text(str(turn.get("text") or ""))} for turn in context]
+    return json.dumps(turns, ensure_ascii=False)
 
 
 class Inbox:
@@ -164,7 +223,7 @@ class Inbox:
             db.execute(seen_table.insert().values(**ref))
             row = db.execute(select(items_table).where(items.key == key)).first()
             if row is None:
-                db.execute(
+                inserted = db.execute(
                     items_table.insert().values(
                         key=key,
                         text=text,
@@ -176,6 +235,8 @@ class Inbox:
                         last_seen=candidate.seen_at,
                     )
                 )
+                (item_id,) = inserted.inserted_primary_key or (0,)
+                self._add_occurrence(db, int(item_id), candidate)
                 return "new"
             reasons = sorted({*row.reasons.split(","), candidate.reason} - {""})
             db.execute(
@@ -185,10 +246,40 @@ class Inbox:
                     count=row._mapping["count"] + 1,
                     reasons=",".join(reasons),
                     confidence=min(row.confidence, candidate.confidence),
+                    first_seen=min(_aware(row.first_seen), candidate.seen_at),
                     last_seen=max(_aware(row.last_seen), candidate.seen_at),
                 )
             )
+            self._add_occurrence(db, row.id, candidate)
             return "merged"
+
+    @staticmethod
+    def _add_occurrence(db: Any, item_id: int, candidate: Candidate) -> None:
+        db.execute(
+            occurrences_table.insert().values(
+                item_id=item_id,
+                conversation=candidate.conversation,
+                seen_at=candidate.seen_at,
+                context=_masked_context(candidate.context),
+                ranking=json.dumps(candidate.ranking, ensure_ascii=False),
+                answer=mask_text(candidate.answer),
+                declined=candidate.declined,
+            )
+        )
+
+    def occurrences(self, item_ids: Sequence[int]) -> Dict[int, List[Occurrence]]:
+        """Where each item was seen, newest first."""
+        c = occurrences_table.c
+        query = (
+            select(occurrences_table)
+            .where(c.item_id.in_(list(item_ids)))
+            .order_by(c.seen_at.desc(), c.id.desc())
+        )
+        found: Dict[int, List[Occurrence]] = {item_id: [] for item_id in item_ids}
+        with self.engine.connect() as db:
+            for row in db.execute(query):
+                found[row.item_id].append(_occurrence(row))
+        return found
 
     def items(self, status: Optional[str] = None, intent: Optional[str] = None) -> List[Item]:
         """Items, grouped by predicted intent, most frequent first within a group."""
@@ -259,6 +350,14 @@ class Inbox:
         with self.engine.begin() as db:
             items = db.execute(items_table.delete().where(items_table.c.last_seen < before))
             audit = db.execute(audit_table.delete().where(audit_table.c.at < before))
+            # The conversations around old messages go too, also those of items kept.
+            kept = select(items_table.c.id)
+            db.execute(
+                occurrences_table.delete().where(
+                    (occurrences_table.c.seen_at < before)
+                    | occurrences_table.c.item_id.not_in(kept)
+                )
+            )
         return int(items.rowcount or 0), int(audit.rowcount or 0)
 
     def close(self) -> None:

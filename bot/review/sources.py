@@ -1,7 +1,9 @@
 """Finding what the assistant got wrong: tracker stores (SQL or Redis) and agents' feedback.
 
-A user turn is a candidate when the NLU fell back, the intent confidence was low, or the user
-asked for a person (the human_handoff intent, or the handoff_requested slot set after it).
+A user turn is a candidate when the NLU fell back, the intent confidence was low, the user
+asked for a person (the human_handoff intent, or the handoff_requested slot set after it), or
+the assistant declined to answer (the knowledge base had nothing, or the question was out of
+scope). Each keeps the messages around it, which the inbox masks like the text itself.
 Sender ids are hashed before they are used as references: they can be OpenIDs or phone numbers.
 """
 
@@ -12,10 +14,14 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
+import yaml
 from sqlalchemy import create_engine, inspect, select, text
+
+from core.paths import PROJECT_ROOT
 
 from .inbox import Candidate, Inbox
 
@@ -26,6 +32,14 @@ HANDOFF_INTENT = "human_handoff"
 HANDOFF_SLOT = "handoff_requested"
 # Rasa prefixes "tracker:" with the configured key_prefix ("banshi:tracker:" under bot.run).
 REDIS_MARKER = "tracker:"
+# The answers that tell the user the assistant has nothing for the question (besides the
+# knowledge base's NOT_FOUND): such a question may be a gap in the knowledge, not in the NLU.
+DECLINE_RESPONSES = ("utter_out_of_scope",)
+DECLINE_PREFIX = 24
+# What an item keeps of its conversation: this many messages before it, each cut to this length.
+CONTEXT_BEFORE = 4
+CONTEXT_CHARS = 600
+RANKING_SHOWN = 5
 
 
 def _sender_ref(sender_id: str) -> str:
@@ -53,26 +67,26 @@ def _guess(parse_data: Dict[str, Any]) -> Tuple[str, float]:
 def conversation_candidates(
     sender_id: str, events: Iterable[Tuple[str, Dict[str, Any]]], threshold: float
 ) -> Iterator[Candidate]:
-    """Candidates of one conversation; `events` are (event id, event dict) in order."""
+    """Candidates of one conversation; `events` are (event id, event dict) in order.
+
+    Each carries the turns around it, the classifier's ranking and the answer the user got,
+    so that a trainer judges "在哪办" knowing what was asked before.
+    """
     sender = _sender_ref(sender_id)
-    last_user: Optional[Tuple[str, Dict[str, Any]]] = None
-    flagged: Set[str] = set()
-    for event_id, event in events:
-        kind = event.get("event")
-        if kind == "slot" and event.get("name") == HANDOFF_SLOT and event.get("value"):
-            if last_user is not None and last_user[0] not in flagged:
-                flagged.add(last_user[0])
-                yield _candidate(sender, *last_user, "handoff", threshold)
+    turns = _turns(events)
+    last_user: Optional[int] = None
+    flagged: Set[int] = set()
+    for index, turn in enumerate(turns):
+        if turn.kind == "handoff_slot":
+            if last_user is not None and last_user not in flagged:
+                flagged.add(last_user)
+                yield _candidate(sender, turns, last_user, "handoff")
             continue
-        if kind != "user":
-            continue
-        text_ = str(event.get("text") or "")
-        if not text_.strip() or text_.startswith("/"):
+        if turn.kind != "user" or not turn.text.strip() or turn.text.startswith("/"):
             continue  # button payloads carry their intent; nothing to learn from them
-        last_user = (event_id, event)
-        parse_data = event.get("parse_data") or {}
-        name = str((parse_data.get("intent") or {}).get("name") or "")
-        _, confidence = _guess(parse_data)
+        last_user = index
+        name = str((turn.parse_data.get("intent") or {}).get("name") or "")
+        _, confidence = _guess(turn.parse_data)
         reason = (
             "fallback"
             if name == FALLBACK
@@ -80,25 +94,119 @@ def conversation_candidates(
             if name == HANDOFF_INTENT
             else "low_confidence"
             if confidence < threshold
+            else "declined"
+            if declined(_replies(turns, index))
             else ""
         )
         if reason:
-            flagged.add(event_id)
-            yield _candidate(sender, event_id, event, reason, threshold)
+            flagged.add(index)
+            yield _candidate(sender, turns, index, reason)
 
 
-def _candidate(
-    sender: str, event_id: str, event: Dict[str, Any], reason: str, threshold: float
-) -> Candidate:
-    intent, confidence = _guess(event.get("parse_data") or {})
+@dataclass
+class _Turn:
+    event_id: str
+    kind: str  # user | bot | handoff_slot
+    text: str
+    event: Dict[str, Any]
+
+    @property
+    def parse_data(self) -> Dict[str, Any]:
+        return dict(self.event.get("parse_data") or {})
+
+
+def _turns(events: Iterable[Tuple[str, Dict[str, Any]]]) -> List[_Turn]:
+    turns: List[_Turn] = []
+    for event_id, event in events:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == HANDOFF_SLOT and event.get("value"):
+            turns.append(_Turn(event_id, "handoff_slot", "", event))
+        elif kind == "user":
+            turns.append(_Turn(event_id, "user", str(event.get("text") or ""), event))
+        elif kind == "bot":
+            turns.append(_Turn(event_id, "bot", _bot_text(event), event))
+    return turns
+
+
+def _bot_text(event: Dict[str, Any]) -> str:
+    """A bot message as the user saw it: its text and the titles of its buttons."""
+    text = str(event.get("text") or "")
+    buttons = (event.get("data") or {}).get("buttons") or []
+    titles = [str(b.get("title")) for b in buttons if isinstance(b, dict) and b.get("title")]
+    return (text + (f"\n[按钮] {' / '.join(titles)}" if titles else "")).strip()
+
+
+def _replies(turns: List[_Turn], index: int) -> List[_Turn]:
+    """The assistant's messages answering the user turn at `index`."""
+    replies: List[_Turn] = []
+    for turn in turns[index + 1 :]:
+        if turn.kind == "user":
+            break
+        if turn.kind == "bot":
+            replies.append(turn)
+    return replies
+
+
+@lru_cache(maxsize=1)
+def _decline_texts() -> Tuple[str, ...]:
+    """The opening words of the answers that say the assistant has nothing to tell."""
+    from knowledge.answer import NOT_FOUND
+
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
+    responses = domain.get("responses") or {}
+    texts = [NOT_FOUND] + [
+        str(r.get("text") or "") for name in DECLINE_RESPONSES for r in responses.get(name) or []
+    ]
+    return tuple(t[:DECLINE_PREFIX] for t in texts if t)
+
+
+def declined(replies: List[_Turn]) -> bool:
+    """Whether the answer was "nothing in the knowledge base" or "not something I answer"."""
+    for reply in replies:
+        if (reply.event.get("metadata") or {}).get("utter_action") in DECLINE_RESPONSES:
+            return True
+        if any(opening in reply.text for opening in _decline_texts()):
+            return True
+    return False
+
+
+def _context(turns: List[_Turn], index: int) -> List[Dict[str, Any]]:
+    """The messages before the item (CONTEXT_BEFORE of them), the item, and its answer."""
+    shown = [t for t in turns[:index] if t.kind in ("user", "bot") and t.text][-CONTEXT_BEFORE:]
+    context: List[Dict[str, Any]] = [
+        {"role": t.kind, "text": t.text[:CONTEXT_CHARS]} for t in shown
+    ]
+    context.append({"role": "user", "text": turns[index].text, "current": True})
+    context += [{"role": "bot", "text": t.text[:CONTEXT_CHARS]} for t in _replies(turns, index)]
+    return context
+
+
+def _ranking(parse_data: Dict[str, Any]) -> List[Dict[str, Any]]:
+    ranking = parse_data.get("intent_ranking") or []
+    return [
+        {"name": str(r.get("name") or ""), "confidence": round(float(r.get("confidence") or 0), 3)}
+        for r in ranking[:RANKING_SHOWN]
+        if isinstance(r, dict)
+    ]
+
+
+def _candidate(sender: str, turns: List[_Turn], index: int, reason: str) -> Candidate:
+    turn = turns[index]
+    intent, confidence = _guess(turn.parse_data)
+    replies = _replies(turns, index)
     return Candidate(
         source="tracker",
-        ref=f"{sender}:{event_id}",
-        text=str(event.get("text") or ""),
+        ref=f"{sender}:{turn.event_id}",
+        text=turn.text,
         predicted_intent=intent,
         confidence=confidence,
         reason=reason,
-        seen_at=_when(event.get("timestamp")),
+        seen_at=_when(turn.event.get("timestamp")),
+        conversation=sender,
+        context=_context(turns, index),
+        ranking=_ranking(turn.parse_data),
+        answer="\n".join(r.text for r in replies)[:CONTEXT_CHARS],
+        declined=declined(replies),
     )
 
 
@@ -111,7 +219,7 @@ def sql_tracker_candidates(url: str, threshold: float) -> Iterator[Candidate]:
             return
         query = text(
             "SELECT id, sender_id, data FROM events "
-            "WHERE type_name IN ('user', 'slot') ORDER BY sender_id, id"
+            "WHERE type_name IN ('user', 'bot', 'slot') ORDER BY sender_id, id"
         )
         with engine.connect() as db:
             rows = db.execute(query).all()

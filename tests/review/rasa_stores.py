@@ -29,6 +29,15 @@ def user(text: str, parse_data: Dict[str, Any]) -> Dict[str, Any]:
     return {"event": "user", "text": text, "parse_data": parse_data}
 
 
+def bot(text: str, response: str = "") -> Dict[str, Any]:
+    """An assistant message; `response` names the domain response it was rendered from."""
+    return {
+        "event": "bot",
+        "text": text,
+        "metadata": {"utter_action": response} if response else {},
+    }
+
+
 def slot(name: str, value: Any) -> Dict[str, Any]:
     return {"event": "slot", "name": name, "value": value}
 

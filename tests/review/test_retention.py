@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.retention import purge
-from bot.review.inbox import Candidate, Inbox
+from bot.review.inbox import Candidate, Inbox, occurrences_table
 from bot.settings import Settings
 from connectors.hotline.feedback import FeedbackStore, feedback_table
 from connectors.hotline.models import Feedback
@@ -91,7 +91,11 @@ def test_data_older_than_the_retention_period_is_deleted(tmp_path: Path) -> None
         assert [row.call_id for row in db.execute(select(feedback_table))] == ["c-1"]
     feedback.close()
     inbox = Inbox(settings.review_database_path)
-    assert [item.text for item in inbox.items()] == [NEW_TEXT]
+    (kept,) = inbox.items()
+    assert kept.text == NEW_TEXT
+    # The conversation stored around the old message is gone with it.
+    with inbox.engine.connect() as db:
+        assert db.execute(select(occurrences_table.c.item_id)).scalars().all() == [kept.id]
     inbox.close()
     assert purge(settings).total == 0, "running it again deletes nothing more"
 
