@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.answer import Reply, render_entry, render_section
 from knowledge.followup import Topic, is_greeting, read_cues, without_clearing
+from knowledge.kinds import AnswerKind
 from knowledge.labels import intent_label
 from knowledge.law_search import question_concepts
 from knowledge.resolve import Answer, default_resolver
@@ -138,7 +139,7 @@ class ActionAnswerKnowledge(Action):
             )
             send(dispatcher, reply, chosen.id)
             clicked = Topic("entry", chosen.id, chosen.service, city, chosen.title)
-            return remember(Answer(reply, "entry", clicked, chosen.id), topic)
+            return remember(Answer(reply, AnswerKind.ENTRY, clicked, chosen.id), topic)
 
         cues = read_cues(text)
         cleared: List[EventType] = []
@@ -209,10 +210,10 @@ class ActionReplyInContext(Action):
                 answer = resolver.in_topic(topic, text, cues, city, unplaced)
             elif question_concepts(text) and not sure_out_of_scope(tracker):
                 answer = resolver.legal(text, concept_text=text, topic=topic)
-                answer = answer if answer.kind != "no_specific" else None
+                answer = None if answer.kind.declines else answer
             elif intent != "out_of_scope":
                 answer = resolver.respond(text, intent=unplaced, city=city, topic=topic)
-                answer = answer if answer.kind in ("entry", "section") else None
+                answer = answer if answer.kind in (AnswerKind.ENTRY, AnswerKind.SECTION) else None
             if answer is not None and answer.placed:
                 send(dispatcher, answer.reply, answer.entry)
                 return remember(answer, topic)
