@@ -34,10 +34,14 @@ from knowledge.answerability import (
     articles_state,
     bigrams,
     entry_likeness,
+    entry_point,
     stated_first,
+    statement,
     verdict_fits,
     without_verdict,
 )
+from knowledge.aspects import states
+from knowledge.confidence import AnswerModel, Evidence, default_model, log_ratio
 from knowledge.followup import (
     SECTION_CUES,
     SECTION_TERMS,
@@ -115,6 +119,8 @@ class Answer:
     kind: AnswerKind
     topic: Optional[Topic] = None
     entry: Optional[str] = None
+    # What spoke for a legal answer when it was chosen (for the confidence model and its fit).
+    evidence: Optional[Evidence] = None
 
     @property
     def placed(self) -> bool:
@@ -125,8 +131,10 @@ class Answer:
 class Resolver:
     """Answers one message given the conversation's topic; holds no per-conversation state."""
 
-    def __init__(self, index: KnowledgeIndex) -> None:
+    def __init__(self, index: KnowledgeIndex, model: Optional[AnswerModel] = None) -> None:
         self.index = index
+        # Decides whether a legal answer is sure enough to give; None gives every candidate.
+        self.model = model
         self.entries: Dict[str, Entry] = {e.id: e for e in index.entries}
         self.by_service: Dict[str, List[Entry]] = {}
         for entry in index.entries:
@@ -522,10 +530,14 @@ class Resolver:
             reply = render_section(best.entry, cues.section)
             return Answer(reply, AnswerKind.SECTION, topic, best.entry.id)
         analysis = analyse(text)
-        if best.entry.kind == Kind.legal and not answers(best.entry, analysis):
-            # The best match by words is a legal answer to another question.
-            return self._not_stated(analysis, None, best.entry)
-        return self._entry_answer(best.entry, result.hits, city, query=text, analysis=analysis)
+        evidence: Optional[Evidence] = None
+        if best.entry.kind == Kind.legal:
+            evidence = self._entry_evidence(best.entry, best.score, analysis, frozenset(), False)
+            if not answers(best.entry, analysis) or not self._sure(evidence):
+                # The best match by words is a legal answer to another question.
+                return self._not_stated(analysis, None, best.entry)
+        answer = self._entry_answer(best.entry, result.hits, city, query=text, analysis=analysis)
+        return replace(answer, evidence=evidence)
 
     @staticmethod
     def _genuinely_close(best: Hit, second: Hit, intent: Optional[str]) -> bool:
@@ -600,17 +612,52 @@ class Resolver:
         ):
             chosen = again
         if chosen is not None:
-            related = [h for h in result.hits if h.entry.id not in (shown, chosen.id)]
-            return self._entry_answer(
-                chosen, related, None, query=query[-80:], analysis=analysis, subject=subject
-            )
+            score = max(h.score for h in (*hits_of(plain), *result.hits) if h.entry is chosen)
+            evidence = self._entry_evidence(chosen, score, analysis, subject, topic is not None)
+            if self._sure(evidence):
+                related = [h for h in result.hits if h.entry.id not in (shown, chosen.id)]
+                answer = self._entry_answer(
+                    chosen, related, None, query=query[-80:], analysis=analysis, subject=subject
+                )
+                return replace(answer, evidence=evidence)
+            nearest = nearest or chosen
         articles = law_search.default_article_index().search(query)
         fresh = [h for h in articles.hits if not topic or h.article.id not in topic.articles]
         if articles.answerable and fresh and articles_state(fresh, analysis):
-            text, ids = render_articles(concepts_from, replace(articles, hits=tuple(fresh)))
-            new_topic = Topic("law", query=query[-80:], articles=tuple(ids))
-            return Answer(Reply(text), AnswerKind.ARTICLES, new_topic)
+            evidence = _article_evidence(articles, fresh, analysis, subject, topic is not None)
+            if self._sure(evidence):
+                text, ids = render_articles(concepts_from, replace(articles, hits=tuple(fresh)))
+                new_topic = Topic("law", query=query[-80:], articles=tuple(ids))
+                return Answer(Reply(text), AnswerKind.ARTICLES, new_topic, evidence=evidence)
         return self._not_stated(analysis, topic, nearest)
+
+    def _sure(self, evidence: Evidence) -> bool:
+        """The confidence model, when there is one, finds the answer likely enough right."""
+        return self.model is None or self.model.answers(evidence)
+
+    def _entry_evidence(
+        self,
+        entry: Entry,
+        score: float,
+        analysis: Analysis,
+        subject: FrozenSet[str],
+        follow_up: bool,
+    ) -> Evidence:
+        key = analysis.key_concepts or (subject - GENERIC_CONCEPTS)
+        missing = default_lexicon().missing(key, _entry_text(entry)) if key else frozenset()
+        value = analysis.value_asked
+        return Evidence(
+            is_entry=True,
+            likeness=entry_likeness(analysis.text, entry),
+            entry_score=log_ratio(score, self.index.min_score),
+            key_concepts=len(key),
+            concepts_covered=1 - len(missing) / len(key) if key else 0.0,
+            point_named=not entry_point(entry) - analysis.concepts - subject,
+            value_asked=value is not None,
+            value_stated=value is not None and states(value, statement(entry)),
+            length=len(analysis.text),
+            follow_up=follow_up,
+        )
 
     def _not_stated(
         self, analysis: Analysis, topic: Optional[Topic], nearest: Optional[Entry]
@@ -672,6 +719,32 @@ class Resolver:
         full = [e for e in candidates if not law_search.missing_concepts(question, _entry_text(e))]
         ranked = full or candidates
         return (ranked[0] if ranked else None), nearest
+
+
+def hits_of(result: Optional[Result]) -> Tuple[Hit, ...]:
+    return result.hits if result is not None else ()
+
+
+def _article_evidence(
+    articles: law_search.ArticleResult,
+    fresh: Sequence[law_search.ArticleHit],
+    analysis: Analysis,
+    subject: FrozenSet[str],
+    follow_up: bool,
+) -> Evidence:
+    key = analysis.key_concepts or (subject - GENERIC_CONCEPTS)
+    covered = frozenset().union(*(hit.covers for hit in fresh))
+    value = analysis.value_asked
+    return Evidence(
+        is_entry=False,
+        article_score=log_ratio(fresh[0].score, law_search.default_article_index().min_score),
+        key_concepts=len(key),
+        concepts_covered=len(key & covered) / len(key) if key else 0.0,
+        value_asked=value is not None,
+        value_stated=value is not None and articles_state(fresh, analysis),
+        length=len(analysis.text),
+        follow_up=follow_up,
+    )
 
 
 def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
@@ -737,5 +810,5 @@ def _entry_text(entry: Entry) -> str:
 
 @lru_cache(maxsize=1)
 def default_resolver() -> Resolver:
-    """The process-wide resolver over the default knowledge index."""
-    return Resolver(default_index())
+    """The process-wide resolver over the default knowledge index, with the fitted model."""
+    return Resolver(default_index(), default_model())
