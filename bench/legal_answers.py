@@ -7,7 +7,8 @@ Two sets, each measured twice — on the article index alone and on the reply a 
 
 A reply *cites a right article* when one of its citations (《劳动合同法》第三十七条, or an
 entry's 依据 line) is a gold article; it *declines* when it says the point is not in our
-sources; anything else *answers without a right article* — the figure to drive down. Of those,
+sources; it *asks back* when it offers candidates or asks to rephrase; anything else *answers
+without a right article* — the figure to drive down. Of those,
 a reply that opens with a verdict (可以。不合法。…) is *confidently wrong*.
 
     python -m bench.legal_answers [--split dev] [--assistant]
@@ -50,10 +51,15 @@ DECLINES = (
     "没有写明",
     "没有找到明确",
     "不在我能解答的范围",
+)
+# How a reply asks back instead of answering: a menu of candidates, a request to rephrase.
+ASKS = (
+    "您想了解哪一条",
+    "我不太确定您想问的是哪一项",
+    "请问您想办理或咨询什么事情",
     "没太明白",
     "没能理解",
     "换个说法",
-    "您想了解哪一条",
 )
 
 
@@ -89,6 +95,7 @@ class Outcome:
     right: int = 0
     right_first: int = 0
     declined: int = 0
+    asked: int = 0
     wrong: int = 0
     confident_wrong: int = 0
     examples: List[Tuple[str, str]] = field(default_factory=list)
@@ -101,6 +108,8 @@ class Outcome:
             self.right_first += cited[0] in gold
         elif any(phrase in reply for phrase in DECLINES):
             self.declined += 1
+        elif any(phrase in reply for phrase in ASKS):
+            self.asked += 1
         else:
             self.wrong += 1
             confident = bool(VERDICT.match(reply.strip()))
@@ -113,6 +122,7 @@ class Outcome:
         return (
             f"{name}: {self.n} questions — right article cited {self.right / n:.3f} "
             f"(first {self.right_first / n:.3f}), declined {self.declined / n:.3f}, "
+            f"asked back {self.asked / n:.3f}, "
             f"answered without a right article {self.wrong / n:.3f} "
             f"(confidently wrong: {self.confident_wrong})"
         )
@@ -220,8 +230,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         print(legal_outcome.line(f"reported legal set, {path} replies"))
         shown.append(legal_outcome)
         declined = sum(
-            any(phrase in reply(q) for phrase in DECLINES) or not VERDICT.match(reply(q))
-            for q in unanswerable
+            not VERDICT.match(text) or any(p in text for p in DECLINES)
+            for text in map(reply, unanswerable)
         )
         print(f"reported legal set, unanswerable: {declined}/{len(unanswerable)} given no verdict")
         ordered = sorted(timings)
