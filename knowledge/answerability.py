@@ -68,13 +68,20 @@ def statement(entry: Entry) -> str:
     return " ".join(parts)
 
 
-def answers(entry: Entry, analysis: Analysis, subject: FrozenSet[str] = frozenset()) -> bool:
+def answers(
+    entry: Entry,
+    analysis: Analysis,
+    subject: FrozenSet[str] = frozenset(),
+    follow_up: bool = False,
+) -> bool:
     """The entry is about what the question names and states what it asks.
 
     `subject` adds the concepts the conversation is about to those the message names: "多长时间内
-    得去申请" after an answer on arbitration fees is still about 劳动仲裁.
+    得去申请" after an answer on arbitration fees is still about 劳动仲裁. A follow-up's few words
+    rarely name its subject ("交不起能缓交吗"): the topic chose it, so only the value it asks
+    for is checked.
     """
-    if not about(entry, analysis, subject):
+    if not follow_up and not about(entry, analysis, subject):
         return False
     value = analysis.value_asked
     return value is None or states(value, statement(entry))

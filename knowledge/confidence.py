@@ -30,7 +30,6 @@ FEATURES: Tuple[str, ...] = (
     "value_asked",
     "value_stated",
     "length",
-    "follow_up",
 )
 
 
@@ -48,7 +47,12 @@ class Evidence:
     value_asked: bool = False  # the question asks for a time, a fee, an amount
     value_stated: bool = False  # … and the answer states one
     length: int = 0  # characters in the question
-    follow_up: bool = False  # asked within a legal topic
+    # Asked within a legal topic. Not a feature: the fit has single questions only, so the model
+    # does not judge follow-ups; the topic's own answer already passed it.
+    follow_up: bool = False
+    # NLU placed the message under the entry's own service intent (法律援助, 免罚 …). Not a
+    # feature either: every fitted question was a legal_question.
+    service_intent: bool = False
 
     def vector(self) -> List[float]:
         return [
@@ -62,7 +66,6 @@ class Evidence:
             float(self.value_asked),
             float(self.value_stated),
             min(self.length, 80) / 80,
-            float(self.follow_up),
         ]
 
 
@@ -87,6 +90,10 @@ class AnswerModel:
         return 1 / (1 + math.exp(-z))
 
     def answers(self, evidence: Evidence) -> bool:
+        """Sure enough to answer: the probability is at the threshold, or the answer is of a kind
+        the model was not fitted on (a follow-up, a service NLU recognised) and the rules hold."""
+        if evidence.follow_up or evidence.service_intent:
+            return True
         return self.probability(evidence) >= self.threshold
 
     def to_json(self, fitted_on: Dict[str, object]) -> str:

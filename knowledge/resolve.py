@@ -424,7 +424,14 @@ class Resolver:
         if self._wants_section(result, cues):
             return self._decide(result, text, cues, city, intent)
         if self._legalish(intent, result, concepts, text):
-            answer = self.legal(query, concept_text=text, topic=None, plain=result)
+            answer = self.legal(
+                query,
+                concept_text=text,
+                topic=None,
+                plain=result,
+                intent=intent,
+                in_conversation=topic is not None,
+            )
             if not answer.kind.declines or concepts - SERVICE_CONCEPTS:
                 return answer
             # Only NLU called it legal and no article answers it ("被骗了找谁"): the guides may.
@@ -433,7 +440,9 @@ class Resolver:
         if self._uncovered(result, text, concepts):
             # A guidance answer that misses the question's legal point ("能要求听证吗" after a
             # 免罚 answer): the legal answer, if there is one that covers it.
-            answer = self.legal(query, concept_text=text, topic=None)
+            answer = self.legal(
+                query, concept_text=text, topic=None, in_conversation=topic is not None
+            )
             if not answer.kind.declines:
                 return answer
         return self._decide(result, text, cues, city, intent)
@@ -533,7 +542,9 @@ class Resolver:
         evidence: Optional[Evidence] = None
         if best.entry.kind == Kind.legal:
             evidence = self._entry_evidence(best.entry, best.score, analysis, frozenset(), False)
-            if not answers(best.entry, analysis) or not self._sure(evidence):
+            own_service = intent in GUIDANCE_INTENTS and intent in best.entry.intents
+            evidence = replace(evidence, service_intent=own_service)
+            if not answers(best.entry, analysis, follow_up=own_service) or not self._sure(evidence):
                 # The best match by words is a legal answer to another question.
                 return self._not_stated(analysis, None, best.entry)
         answer = self._entry_answer(best.entry, result.hits, city, query=text, analysis=analysis)
@@ -579,11 +590,16 @@ class Resolver:
         concept_text: str,
         topic: Optional[Topic],
         plain: Optional[Result] = None,
+        intent: Optional[str] = None,
+        in_conversation: bool = False,
     ) -> Answer:
         """(a) the curated entry that covers the question, (b) the articles, (c) honest none.
 
-        Within a legal topic (`topic` given) the articles just quoted are not quoted again.
+        Within a legal topic (`topic` given) the articles just quoted are not quoted again. A
+        message within a conversation (`topic` or `in_conversation`) is judged as a follow-up:
+        its few words need not name the entry's subject, and the model does not judge it.
         """
+        follow_up = topic is not None or in_conversation
         analysis = analyse(concept_text)
         own = analysis.concepts
         # The legal wording of the question's concepts ("几年不要就过期了" → 时效) finds the
@@ -595,25 +611,31 @@ class Resolver:
         own_key = analysis.key_concepts
         concepts_from = concept_text if own_key else query
         asked = law_search.question_concepts(concepts_from)
-        subject = asked | own
+        # What the conversation is about, besides what the message names: the topic's concepts
+        # are in `query` ("交不起能缓交吗" after court fees is still about 诉讼费).
+        subject = asked | own | law_search.question_concepts(query)
         # An elliptical follow-up with no legal concept of its own ("他没提前30天通知就走了呢")
         # puts a new case the entry just shown did not cover; others ("最长能定多久", "从啥时候
         # 开始算") may be answered by it again.
         shown = topic.entry if topic and not own and is_elliptical(concept_text) else None
+        # NLU placing the message under a service intent names that service's entries' subject.
+        own_intent = intent in GUIDANCE_INTENTS
         chosen, nearest = self._covering_entry(
-            result, asked, concepts_from, shown, plain, analysis, subject
+            result, asked, concepts_from, shown, plain, analysis, subject, follow_up or own_intent
         )
         again = self.entries.get(topic.entry or "") if topic and not own_key and not shown else None
         # "从啥时候开始算" after the time-limit answer: that answer says it, if it does.
         if (
             again is not None
             and covers(asked, concepts_from, _entry_text(again))
-            and answers(again, analysis, subject)
+            and answers(again, analysis, subject, follow_up=True)
         ):
             chosen = again
         if chosen is not None:
             score = max(h.score for h in (*hits_of(plain), *result.hits) if h.entry is chosen)
-            evidence = self._entry_evidence(chosen, score, analysis, subject, topic is not None)
+            evidence = self._entry_evidence(chosen, score, analysis, subject, follow_up)
+            own_service = intent in GUIDANCE_INTENTS and intent in chosen.intents
+            evidence = replace(evidence, service_intent=own_service)
             if self._sure(evidence):
                 related = [h for h in result.hits if h.entry.id not in (shown, chosen.id)]
                 answer = self._entry_answer(
@@ -624,7 +646,7 @@ class Resolver:
         articles = law_search.default_article_index().search(query)
         fresh = [h for h in articles.hits if not topic or h.article.id not in topic.articles]
         if articles.answerable and fresh and articles_state(fresh, analysis):
-            evidence = _article_evidence(articles, fresh, analysis, subject, topic is not None)
+            evidence = _article_evidence(articles, fresh, analysis, subject, follow_up)
             if self._sure(evidence):
                 text, ids = render_articles(concepts_from, replace(articles, hits=tuple(fresh)))
                 new_topic = Topic("law", query=query[-80:], articles=tuple(ids))
@@ -674,6 +696,9 @@ class Resolver:
         )
         text = NOT_STATED.format(asked=asked, known=known)
         buttons = [entry_button(nearest)] if nearest else []
+        if nearest is not None and topic is None:
+            # What was offered is what a follow-up ("具体是哪条规定") is about.
+            topic = Topic("entry", nearest.id, nearest.service, None, analysis.text)
         return Answer(Reply(text, buttons), AnswerKind.NOT_STATED, topic)
 
     def _covering_entry(
@@ -685,6 +710,7 @@ class Resolver:
         plain: Optional[Result],
         analysis: Analysis,
         subject: FrozenSet[str],
+        follow_up: bool,
     ) -> Tuple[Optional[Entry], Optional[Entry]]:
         """The best-ranked legal entry that covers the question's concepts and answers its
         point, if any; and the best one that covers them without answering it.
@@ -707,12 +733,12 @@ class Resolver:
                 continue
             if not asked:
                 confident = (plain or result).confident and hit is (plain or result).hits[0]
-                if confident and answers(entry, analysis, subject):
+                if confident and answers(entry, analysis, subject, follow_up):
                     return entry, None
                 return None, entry if confident else None
             if not covers(asked, question, _entry_text(entry)):
                 continue
-            if answers(entry, analysis, subject):
+            if answers(entry, analysis, subject, follow_up):
                 candidates.append(entry)
             elif nearest is None:
                 nearest = entry
