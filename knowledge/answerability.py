@@ -25,7 +25,9 @@ from knowledge.thresholds import ASKED_LIKE_ENTRY, TOPICAL_LIKENESS
 VERDICT = re.compile(r"^[^。,;!?\n]{1,8}[。!]")
 
 
+@lru_cache(maxsize=8192)
 def bigrams(text: str) -> FrozenSet[str]:
+    """The character pairs of a text, without punctuation (entries' wordings recur: cached)."""
     bare = re.sub(r"[\W_]+", "", normalize_text(text).lower())
     return frozenset(bare[i : i + 2] for i in range(len(bare) - 1))
 

@@ -133,6 +133,7 @@ class Resolver:
 
     def __init__(self, index: KnowledgeIndex, model: Optional[AnswerModel] = None) -> None:
         self.index = index
+        self._aliases: Dict[str, List[str]] = {}
         # Decides whether a legal answer is sure enough to give; None gives every candidate.
         self.model = model
         self.entries: Dict[str, Entry] = {e.id: e for e in index.entries}
@@ -151,13 +152,16 @@ class Resolver:
         )
 
     def _service_words(self, service: str) -> List[str]:
-        from knowledge.store import load_services
+        """The service's name and its aliases, read from services.yml once per resolver."""
+        known = self._aliases.get(service)
+        if known is None:
+            from knowledge.store import load_services
 
-        words = [service]
-        for known in load_services():
-            if known.name == service:
-                words += [a for a in known.aliases if len(a) >= 2]
-        return words
+            self._aliases = {
+                s.name: [s.name, *(a for a in s.aliases if len(a) >= 2)] for s in load_services()
+            }
+            known = self._aliases.setdefault(service, [service])
+        return known
 
     # ------------------------------------------------------------------ entry point
     def respond(
