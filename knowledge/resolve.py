@@ -82,6 +82,10 @@ NOT_STATED = (
     "抱歉,关于{asked},我们收录的资料和法律条文里没有找到明确的规定,我不想给您不准确的信息。{known}"
     "建议拨打12348公共法律服务热线咨询,或咨询律师;企业还可以申请免费的法治体检。"
 )
+NOT_IN_SOURCES = (
+    "关于“{title}”,我们的资料里没有写明“{asked}”这一点,我不想给您不准确的信息。"
+    "建议拨打12345政务服务便民热线咨询,或在辽事通APP、辽宁政务服务网查询。"
+)
 ASK_WHICH = "请问您想了解哪项事务的{}?比如“居住证”“驾驶证补换领”“营业执照变更”。"
 # Sections a legal text never answers: they belong to a service guide.
 SERVICE_SECTIONS = frozenset(["contacts", "where", "online", "materials", "fees", "in_person"])
@@ -236,16 +240,8 @@ class Resolver:
         entry = self.entries.get(topic.entry or "")
         if entry is None or not text:
             return None
-        rest = normalize_text(text).lower()
-        for _, words in SECTION_CUES:
-            for word in words:
-                rest = rest.replace(word, "")
-        rest = _HOW_WORDS.sub("", re.sub(r"[\W_]+", "", rest))
-        rest = re.sub(FILLER_CHARS, "", rest)
-        for city in known_cities():
-            rest = rest.replace(city, "")
-        rest = re.sub(GENERIC_WORDS, "", rest)
-        if len(rest) < 2:
+        rest = _own_words(text)
+        if not rest:
             return None
         context = normalize_text(" ".join([entry.title, entry.searchable_text()])).lower()
         if any(rest[i : i + 2] in context for i in range(len(rest) - 1)):
@@ -310,7 +306,18 @@ class Resolver:
                 return answer
         if best is None:
             return None
+        own = _own_words(text) if cues.short else ""
+        if own and best is not entry and not (bigrams(own) & bigrams(_full_text(best))):
+            # "能匿名吗" after the complaint channels: a short question whose one word no entry
+            # of the subject says; another entry of it would answer something else. Longer
+            # messages carry dialect and filler ("嘎哈非得办这个证") that no entry says either.
+            return self._not_in_sources(entry, own, topic)
         return self._entry_answer(best, result.hits, place, query=topic.query)
+
+    def _not_in_sources(self, entry: Entry, own: str, topic: Topic) -> Answer:
+        """The topic's sources do not say what the follow-up asks; where to ask instead."""
+        text = NOT_IN_SOURCES.format(title=entry.title, asked=own)
+        return Answer(Reply(text, [entry_button(entry)]), AnswerKind.NOT_STATED, topic)
 
     def _section(
         self, entry: Entry, section: str, text: str, topic: Topic, city: Optional[str]
@@ -818,6 +825,26 @@ def _follow_up_query(topic: Topic, text: str) -> str:
     if own and earlier:
         return f"{text} {' '.join(sorted(earlier))}"
     return f"{topic.query} {text}"
+
+
+def _own_words(text: str) -> str:
+    """What a follow-up says besides its cue, filler, places and general words ("能匿名吗" →
+    匿名); empty when nothing of substance is left."""
+    rest = normalize_text(text).lower()
+    for _, words in SECTION_CUES:
+        for word in words:
+            rest = rest.replace(word, "")
+    rest = _HOW_WORDS.sub("", re.sub(r"[\W_]+", "", rest))
+    rest = re.sub(FILLER_CHARS, "", rest)
+    for city in known_cities():
+        rest = rest.replace(city, "")
+    rest = re.sub(GENERIC_WORDS, "", rest)
+    return rest if len(rest) >= 2 else ""
+
+
+def _full_text(entry: Entry) -> str:
+    """Everything an entry says, for checking whether it speaks to a follow-up's words."""
+    return " ".join([_entry_text(entry), statement(entry), entry.searchable_text()])
 
 
 def _bare_section(text: str) -> bool:
