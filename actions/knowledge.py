@@ -46,9 +46,13 @@ STOCK_REPLIES = {
 }
 
 
+# Words that close a conversation: a goodbye, or "nothing else" after thanks.
+CLOSING = re.compile(r"再见|拜拜|bye|88|没事了|没有?别的|没其他|就这些|没有了", re.IGNORECASE)
+
+
 def small_talk_reply(text: str) -> str:
     """The stock reply for thanks, goodbyes and okays told apart by their words."""
-    if re.search(r"再见|拜拜|bye|88|没事了", text, re.IGNORECASE):
+    if CLOSING.search(text):
         return "utter_goodbye"
     if re.search(r"谢", text):
         return "utter_you_are_welcome"
@@ -221,6 +225,10 @@ class ActionReplyInContext(Action):
             # "就是那个呗你懂的" after "能换个说法吗" is no yes to anything: the second unclear
             # turn in a row, so point to 12345 and a person instead of "好的" and a dead end.
             dispatcher.utter_message(response="utter_default")
+            return []
+        if cues.small_talk and CLOSING.search(text):
+            # "没别的了" after thanks closes the conversation, whatever NLU called it (deny).
+            dispatcher.utter_message(response="utter_goodbye")
             return []
         dispatcher.utter_message(response=STOCK_REPLIES.get(intent, "utter_default"))
         return []

@@ -200,3 +200,15 @@ async def test_a_yes_after_an_answer_gets_the_okay() -> None:
         dispatcher, tracker("就是那个呗你懂的", "affirm", events=answered), {}
     )
     assert [m["response"] for m in dispatcher.messages] == ["utter_ok"]
+
+
+async def test_nothing_else_taken_for_a_no_closes_the_conversation() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionReplyInContext().run(dispatcher, tracker("没别的了", "deny"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_goodbye"]
+
+
+async def test_a_plain_no_thanks_is_still_acknowledged_as_a_no() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionReplyInContext().run(dispatcher, tracker("不用了", "deny"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_deny_ack"]

@@ -189,3 +189,9 @@ def test_arbitration_fee_then_time_limit_after_unpaid_wages(assistant: Assistant
     assert fee.index("不收费") < fee.index("依据")
     assert "一年" in time_limit and "第二十七条" in time_limit
     assert time_limit != fee
+
+
+def test_nothing_else_after_thanks_ends_the_conversation_politely(assistant: Assistant) -> None:
+    *_, closing = conversation(assistant, "居住证怎么办", "好的谢谢", "没别的了")
+    assert "再见" in closing
+    assert "不办了" not in closing
