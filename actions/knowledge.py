@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 # "帮我申请法治体检" asks to apply now; "怎么申请法治体检" asks how, and gets the guide.
 APPLY_NOW = re.compile(
-    r"(帮我|我要|我想|给我|替我|想要|现在就?|马上)(申请|报名|预约|登记|约)|在线申请|提交申请"
+    r"(帮我们?|[我咱]们?(就|也)?(要|想|打算|准备)|给我们?|替我们?|想要|现在就?|马上|那就)"
+    r"(申请|报名|预约|登记|约|办)|在线申请|提交申请|申请一个|报个名"
 )
 APPLY_BUTTON = {"title": "在线申请法治体检", "payload": '/legal_checkup{"kb_section": "apply"}'}
 # Above this NLU confidence an out_of_scope message is not searched for a legal answer.

@@ -195,3 +195,12 @@ def test_nothing_else_after_thanks_ends_the_conversation_politely(assistant: Ass
     *_, closing = conversation(assistant, "居住证怎么办", "好的谢谢", "没别的了")
     assert "再见" in closing
     assert "不办了" not in closing
+
+
+def test_we_want_to_apply_after_the_checkup_guide_starts_the_application(
+    assistant: Assistant,
+) -> None:
+    guide, apply = conversation(assistant, "企业怎么申请法治体检", "那我们想申请一个")
+    assert "法治体检" in guide
+    assert apply != guide
+    assert "企业全称" in apply
