@@ -105,6 +105,7 @@ bench: install train
 	$(RASA_PY) -m bench.nlu_compare
 	$(RASA_PY) -m bench.parse_latency
 	$(PY) -m bench.knowledge_latency
+	$(PY) -m bench.legal_answers --assistant
 	$(PY) -m bench.booking_latency
 	$(PY) -m bench.agent_assist_latency
 

@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.answer import Reply, render_entry, render_section
 from knowledge.followup import Topic, is_greeting, read_cues, without_clearing
+from knowledge.kinds import AnswerKind
 from knowledge.labels import intent_label
 from knowledge.law_search import question_concepts
 from knowledge.resolve import Answer, default_resolver
@@ -28,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 # "帮我申请法治体检" asks to apply now; "怎么申请法治体检" asks how, and gets the guide.
 APPLY_NOW = re.compile(
-    r"(帮我|我要|我想|给我|替我|想要|现在就?|马上)(申请|报名|预约|登记|约)|在线申请|提交申请"
+    r"(帮我们?|[我咱]们?(就|也)?(要|想|打算|准备)|给我们?|替我们?|想要|现在就?|马上|那就)"
+    r"(申请|报名|预约|登记|约|办)|在线申请|提交申请|申请一个|报个名"
 )
 APPLY_BUTTON = {"title": "在线申请法治体检", "payload": '/legal_checkup{"kb_section": "apply"}'}
 # Above this NLU confidence an out_of_scope message is not searched for a legal answer.
@@ -45,9 +47,13 @@ STOCK_REPLIES = {
 }
 
 
+# Words that close a conversation: a goodbye, or "nothing else" after thanks.
+CLOSING = re.compile(r"再见|拜拜|bye|88|没事了|没有?别的|没其他|就这些|没有了", re.IGNORECASE)
+
+
 def small_talk_reply(text: str) -> str:
     """The stock reply for thanks, goodbyes and okays told apart by their words."""
-    if re.search(r"再见|拜拜|bye|88|没事了", text, re.IGNORECASE):
+    if CLOSING.search(text):
         return "utter_goodbye"
     if re.search(r"谢", text):
         return "utter_you_are_welcome"
@@ -138,7 +144,7 @@ class ActionAnswerKnowledge(Action):
             )
             send(dispatcher, reply, chosen.id)
             clicked = Topic("entry", chosen.id, chosen.service, city, chosen.title)
-            return remember(Answer(reply, "entry", clicked, chosen.id), topic)
+            return remember(Answer(reply, AnswerKind.ENTRY, clicked, chosen.id), topic)
 
         cues = read_cues(text)
         cleared: List[EventType] = []
@@ -209,10 +215,10 @@ class ActionReplyInContext(Action):
                 answer = resolver.in_topic(topic, text, cues, city, unplaced)
             elif question_concepts(text) and not sure_out_of_scope(tracker):
                 answer = resolver.legal(text, concept_text=text, topic=topic)
-                answer = answer if answer.kind != "no_specific" else None
+                answer = None if answer.kind.declines else answer
             elif intent != "out_of_scope":
                 answer = resolver.respond(text, intent=unplaced, city=city, topic=topic)
-                answer = answer if answer.kind in ("entry", "section") else None
+                answer = answer if answer.kind in (AnswerKind.ENTRY, AnswerKind.SECTION) else None
             if answer is not None and answer.placed:
                 send(dispatcher, answer.reply, answer.entry)
                 return remember(answer, topic)
@@ -220,6 +226,10 @@ class ActionReplyInContext(Action):
             # "就是那个呗你懂的" after "能换个说法吗" is no yes to anything: the second unclear
             # turn in a row, so point to 12345 and a person instead of "好的" and a dead end.
             dispatcher.utter_message(response="utter_default")
+            return []
+        if cues.small_talk and CLOSING.search(text):
+            # "没别的了" after thanks closes the conversation, whatever NLU called it (deny).
+            dispatcher.utter_message(response="utter_goodbye")
             return []
         dispatcher.utter_message(response=STOCK_REPLIES.get(intent, "utter_default"))
         return []

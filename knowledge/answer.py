@@ -130,9 +130,10 @@ def section_buttons(entry: Entry, exclude: Optional[str] = None) -> List[Dict[st
     ][:4]
 
 
-def render_entry(entry: Entry, city: Optional[str] = None) -> Reply:
-    """The concise answer of an entry, with its sources and follow-up buttons."""
-    text = entry.answer.strip()
+def render_entry(entry: Entry, city: Optional[str] = None, answer: Optional[str] = None) -> Reply:
+    """The concise answer of an entry (or `answer`, its sentences reordered), with its sources
+    and follow-up buttons."""
+    text = (answer or entry.answer).strip()
     if entry.region != "辽宁" and entry.region != city:
         text = f"【{entry.region}】{text}"
     return Reply(f"{text}\n{_footer(entry)}", section_buttons(entry))

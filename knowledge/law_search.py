@@ -21,22 +21,17 @@ from rank_bm25 import BM25Okapi
 from knowledge.lawtext import Article, default_corpus
 from knowledge.legal_lexicon import CONCEPTS_FILE, Lexicon, default_lexicon
 from knowledge.search import USERDICT, load_tokenizer, tokenize_text
+from knowledge.thresholds import (
+    ARTICLE_MIN_SCORE,
+    COVERAGE_WEIGHT,
+    OUT_OF_SCOPE,
+    RESCUE_RATIO,
+    TAIL_RATIO,
+)
 
-# Tuned on tests/knowledge/legal_dev.yml only. The best raw BM25 score of a question an article
-# answers is above this; questions about nothing in the laws mostly score below.
-MIN_SCORE = 18.0
-# An article's share of the question's concepts adds up to this fraction of the best BM25 score:
-# of two articles about the same words, the one stating the asked-about rule ranks first.
-COVERAGE_WEIGHT = 1.2
 # Term saturation: an article repeating a word is not much more about it (articles are short).
 BM25_K1 = 0.8
-# Further hits must score this close to the best; weaker ones are noise, not answers.
-TAIL_RATIO = 0.7
-# A lower bar for an article that states a concept the hits so far leave out.
-RESCUE_RATIO = 0.4
 CANDIDATES = 30
-# Articles of a law for one group (lexicon `scoped_laws`) when the question names another.
-OUT_OF_SCOPE = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ class ArticleIndex:
         self,
         articles: Sequence[Article],
         lexicon: Optional[Lexicon] = None,
-        min_score: float = MIN_SCORE,
+        min_score: float = ARTICLE_MIN_SCORE,
     ) -> None:
         self.articles = list(articles)
         self.lexicon = lexicon or default_lexicon()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import ActionAnswerKnowledge, ActionReplyInContext
+from actions.knowledge import ActionAnswerKnowledge, ActionReplyInContext, wants_checkup_form
 from knowledge.answer import LEGAL_DISCLAIMER
+from knowledge.followup import Topic
 from tests.actions.helpers import tracker
 
 
@@ -200,3 +202,29 @@ async def test_a_yes_after_an_answer_gets_the_okay() -> None:
         dispatcher, tracker("就是那个呗你懂的", "affirm", events=answered), {}
     )
     assert [m["response"] for m in dispatcher.messages] == ["utter_ok"]
+
+
+async def test_nothing_else_taken_for_a_no_closes_the_conversation() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionReplyInContext().run(dispatcher, tracker("没别的了", "deny"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_goodbye"]
+
+
+async def test_a_plain_no_thanks_is_still_acknowledged_as_a_no() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionReplyInContext().run(dispatcher, tracker("不用了", "deny"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_deny_ack"]
+
+
+@pytest.mark.parametrize(
+    "text", ["帮我申请", "那我们想申请一个", "咱们也打算报名", "我们要申请", "那就申请吧"]
+)
+def test_wanting_to_apply_right_after_the_checkup_guide_starts_the_form(text: str) -> None:
+    guide = Topic("entry", "legal_checkup.free_checkup", None, None, "企业怎么申请法治体检")
+    assert wants_checkup_form("nlu_fallback", text, guide, None)
+
+
+def test_asking_how_to_apply_after_the_guide_is_no_application() -> None:
+    guide = Topic("entry", "legal_checkup.free_checkup", None, None, "企业怎么申请法治体检")
+    assert not wants_checkup_form("legal_checkup", "怎么申请", guide, None)
+    assert not wants_checkup_form("legal_checkup", "申请要什么条件", guide, None)

@@ -169,3 +169,38 @@ def test_a_wrongly_formatted_work_order_number_is_told_what_is_wrong(
     # Not the same request again with no word on what was wrong with the number.
     assert told != ask
     assert "核对" in told
+
+
+def test_a_follow_up_the_sources_do_not_answer_says_so_instead_of_another_entry(
+    assistant: Assistant,
+) -> None:
+    channels, anonymous = conversation(assistant, "营商环境问题去哪投诉", "能匿名吗")
+    assert "12345" in channels
+    assert "没有写明" in anonymous and "匿名" in anonymous
+    # Not the entry on the complaint-handling loop, which says nothing of anonymity.
+    assert "闭环" not in anonymous
+
+
+def test_arbitration_fee_then_time_limit_after_unpaid_wages(assistant: Assistant) -> None:
+    _, fee, time_limit = conversation(
+        assistant, "老板拖了三个月工资不给", "仲裁收钱吗", "多长时间内得去申请"
+    )
+    # The direct answer first, not the court-fee table; then the limit, not the fees again.
+    assert fee.index("不收费") < fee.index("依据")
+    assert "一年" in time_limit and "第二十七条" in time_limit
+    assert time_limit != fee
+
+
+def test_nothing_else_after_thanks_ends_the_conversation_politely(assistant: Assistant) -> None:
+    *_, closing = conversation(assistant, "居住证怎么办", "好的谢谢", "没别的了")
+    assert "再见" in closing
+    assert "不办了" not in closing
+
+
+def test_we_want_to_apply_after_the_checkup_guide_starts_the_application(
+    assistant: Assistant,
+) -> None:
+    guide, apply = conversation(assistant, "企业怎么申请法治体检", "那我们想申请一个")
+    assert "法治体检" in guide
+    assert apply != guide
+    assert "企业全称" in apply

@@ -1,0 +1,40 @@
+"""Every hand-set number that decides what to answer, in one place, with the set it was set on.
+
+Each was chosen on a development set and never on a reported one: `legal_dev.yml` for the
+article index, the development dialogues (tests/dialogue/multiturn/dev.yml) for the resolver's
+margins, and STARD's train split (/work/shared/stard/train.jsonl) for the answerability gate.
+"""
+
+from __future__ import annotations
+
+# --- the article index (knowledge/law_search.py), set on tests/knowledge/legal_dev.yml --------
+# The best raw BM25 score of a question an article answers is above this; questions about
+# nothing in the laws mostly score below.
+ARTICLE_MIN_SCORE = 18.0
+# An article's share of the question's concepts adds up to this fraction of the best BM25 score:
+# of two articles about the same words, the one stating the asked-about rule ranks first.
+COVERAGE_WEIGHT = 1.2
+# Further hits must score this close to the best; weaker ones are noise, not answers.
+TAIL_RATIO = 0.7
+# A lower bar for an article that states a concept the hits so far leave out.
+RESCUE_RATIO = 0.4
+# Articles of a law for one group (lexicon `scoped_laws`) when the question names another.
+OUT_OF_SCOPE = 0.5
+
+# --- choosing among entries (knowledge/resolve.py), set on the development dialogues ---------
+# Two candidates this close (share of the best score) about different services: ask which.
+MENU_MARGIN = 0.12
+# A question sharing this share of its character pairs with an entry's title or sample question
+# names that entry ("企业打12345按几号键"): no menu, whatever the scores.
+NAMES_ENTRY = 0.5
+# Titles are short and say what the entry is about: a lower share of the question suffices.
+NAMES_TITLE = 0.35
+# Related entries offered after an answer score at least this share of the best.
+RELATED_SHARE = 0.55
+
+# --- answerability (knowledge/answerability.py), set on STARD train ------------------------
+# A question this like an entry's own sample question is the question the entry answers, whatever
+# concepts the entry's title names besides (a share of character pairs, as NAMES_ENTRY).
+ASKED_LIKE_ENTRY = 0.5
+# A question naming no key legal concept is about an entry only when this like its wording.
+TOPICAL_LIKENESS = 0.2

@@ -1,0 +1,82 @@
+"""The point of a question: its aspect, whether a candidate states it, and what the user reads."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import pytest
+
+from knowledge.aspects import Aspect, asked_aspects, states
+from knowledge.followup import Topic
+from knowledge.resolve import Answer, default_resolver
+
+
+def play(*texts: str, intent: Optional[str] = None) -> List[Tuple[str, Answer]]:
+    resolver = default_resolver()
+    topic: Optional[Topic] = None
+    played = []
+    for text in texts:
+        answer = resolver.respond(text, intent=intent, topic=topic)
+        played.append((text, answer))
+        topic = answer.topic or topic
+    return played
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        ("仲裁收钱吗", Aspect.FEE),
+        ("多长时间内得去申请", Aspect.TIME),
+        ("入职两个月了公司还不跟我签合同,能要什么赔偿", Aspect.COMPENSATION),
+        ("加班费怎么算", Aspect.CALCULATION),
+        ("劳动仲裁去哪申请", Aspect.PLACE),
+        ("公司扣押我的身份证合法吗", Aspect.PERMISSION),
+    ],
+)
+def test_the_point_of_a_question_is_read_from_its_words(question: str, aspect: Aspect) -> None:
+    assert asked_aspects(question)[0] == aspect
+
+
+def test_a_text_states_a_time_or_a_fee_only_when_it_gives_one() -> None:
+    assert states(Aspect.TIME, "申请仲裁的时效期间为一年")
+    assert not states(Aspect.TIME, "仲裁时效期间从当事人知道权利被侵害之日起计算")
+    assert states(Aspect.FEE, "劳动争议仲裁不收费。")
+    assert not states(Aspect.FEE, "劳动者可以向劳动争议仲裁委员会申请仲裁")
+
+
+def test_arbitration_fee_then_time_limit_after_unpaid_wages() -> None:
+    turns = play("老板拖了三个月工资不给", "仲裁收钱吗", "多长时间内得去申请")
+    fee, time_limit = turns[1][1].reply.text, turns[2][1].reply.text
+    # The direct answer first, not the court-fee table.
+    assert fee.startswith("劳动争议起诉前一般要先经仲裁,劳动争议仲裁不收费")
+    assert "一年" in time_limit.split("\n")[0]
+    assert "第二十七条" in time_limit
+    assert time_limit != fee
+
+
+def test_no_written_contract_after_two_months_gets_double_wages_not_the_id_card_entry() -> None:
+    ((_, answer),) = play("入职两个月了公司还不跟我签合同,能要什么赔偿")
+    assert "二倍工资" in answer.reply.text
+    assert "第八十二条" in answer.reply.text
+    assert "不合法。" not in answer.reply.text
+
+
+def test_an_entrys_verdict_is_not_given_to_another_question() -> None:
+    ((_, answer),) = play("合同里没写违约金,对方违约了我们能要赔偿吗")
+    assert not answer.reply.text.startswith("只能选一个")
+
+
+def test_compensation_asked_where_no_source_states_it_is_declined_honestly() -> None:
+    ((_, answer),) = play("劳务派遣工工伤谁赔多少", intent="legal_question")
+    text = answer.reply.text
+    assert text.startswith("抱歉,关于您问的赔偿,我们收录的资料和法律条文里没有找到明确的规定")
+    assert "12348" in text
+    assert answer.kind.declines
+
+
+def test_the_direct_answer_leaves_out_a_verdict_for_another_question() -> None:
+    ((_, answer),) = play("公司扣押身份证要罚多少钱", intent="legal_question")
+    first = answer.reply.text.split("。")[0]
+    assert "五百元以上二千元以下" in answer.reply.text.split("\n")[0]
+    assert "不合法" not in answer.reply.text.split("\n")[0]
+    assert first
