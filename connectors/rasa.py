@@ -261,18 +261,7 @@ class RasaClient:
 
     async def status(self) -> Dict[str, bool]:
         """Per replica: whether it answers with a loaded model."""
-        result: Dict[str, bool] = {}
-        for url in self.urls:
-            try:
-                response = await self.http.get(
-                    url + "/status", params={"token": self.token}, timeout=self._timeout(2.0)
-                )
-                result[url] = response.status_code == 200 and bool(
-                    response.json().get("model_file")
-                )
-            except (httpx.HTTPError, ValueError):
-                result[url] = False
-        return result
+        return {url: bool(model) for url, model in (await self.served_models()).items()}
 
     async def served_models(self) -> Dict[str, str]:
         """Per replica: the model file it serves, "" when it is down or serves none."""
@@ -282,7 +271,8 @@ class RasaClient:
                 response = await self.http.get(
                     url + "/status", params={"token": self.token}, timeout=self._timeout(2.0)
                 )
-                served[url] = str(response.json().get("model_file") or "")
+                ok = response.status_code == 200
+                served[url] = str(response.json().get("model_file") or "") if ok else ""
             except (httpx.HTTPError, ValueError, AttributeError):
                 served[url] = ""
         return served
