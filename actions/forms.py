@@ -66,10 +66,10 @@ class OrderedFormValidation(FormValidationAction):
         """Rasa's extraction, plus a typed reply that names one of the buttons just offered:
         it fills the slots the button's payload would have filled."""
         events = await super().get_extraction_events(dispatcher, tracker, domain)
-        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         chosen = typed_choice(tracker)
         if chosen is None:
             return events
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         requested = tracker.get_slot(REQUESTED_SLOT)
         values = slots_from_payload(chosen, domain, required, self.form_name(), requested)
         if values:
