@@ -5,7 +5,9 @@ python -m bench.trainer_loop [--config config.yml] [--json PATH]
 On a copy of data/ (data/ itself is never touched): a question the served model does not
 understand is labelled and applied as the page does, the model is trained from the copy
 (`python -m bot.model train CONFIG --data COPY`, what the page's 「重新训练」 runs), the new model
-and the current one are measured on the locked real half (bench/nlu_real.py), and the new model
+and the current one are measured on every reported figure as the page measures them (the locked
+real half with bench/nlu_real.py; knowledge, legal and multi-turn through an assistant of each
+model's own with bench/model_figures.py), and the new model
 is loaded with `PUT /model` into a Rasa server this bench starts with the current model. Prints
 each phase and the total in seconds, and the figures before and after.
 
@@ -31,7 +33,7 @@ from bot.rasa_server import models_dir
 from bot.review.apply import Workspace, apply_labels
 from bot.review.inbox import Candidate, Inbox
 from bot.review.labels import label_item
-from bot.review.training import Trainer, measure_nlu, train_command
+from bot.review.training import Trainer, measure_model, train_command
 from bot.run import rasa_server, start, stop_all
 from bot.settings import Settings
 from core.paths import PROJECT_ROOT
@@ -85,7 +87,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
             def timed_measure(model: Path) -> Dict[str, float]:
                 t = time.perf_counter()
-                figures = measure_nlu(model)
+                figures = measure_model(model)
                 measured[model.name] = time.perf_counter() - t
                 return figures
 

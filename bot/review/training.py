@@ -3,9 +3,11 @@ then the new model measured against the one the Rasa servers serve.
 
 Training is `python -m bot.model train` in the Rasa environment, so the model lands in
 models/ under its content hash and is reused when the data did not change (bot/model.py).
-Both models are measured on the locked real half of tests/nlu/real with bench/nlu_real.py,
-the bench that reports the NLU figures; a model's figures are kept per model file name, so
-the active model is measured once.
+Both models are measured by the benches that report the figures: NLU on the locked real half
+of tests/nlu/real (bench/nlu_real.py), and through an assistant of the model's own on loopback
+ports (bench/model_figures.py) the knowledge evaluation with the model's intents, the reported
+legal set's replies and the reported multi-turn dialogues. A model's figures are kept per model
+file name, so the active model is measured once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import math
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import threading
 import uuid
@@ -33,6 +36,9 @@ logger = logging.getLogger(__name__)
 FIGURES: Dict[str, str] = {
     "nlu_accuracy": "NLU 准确率(锁定的真实问题集)",
     "nlu_macro_f1": "NLU 宏平均 F1(锁定的真实问题集)",
+    "knowledge_hit1": "知识库首条命中率(评测问题集,按模型识别的意图)",
+    "legal_right": "法律问题答复引用正确条文的比例(报告集)",
+    "multiturn_turns": "多轮对话逐轮通过率(报告集)",
 }
 # A figure "drops beyond its noise" when it falls by more than this many standard errors of a
 # proportion over the questions measured (sqrt(p(1-p)/n)): two, as for a 95 % interval.
@@ -75,7 +81,7 @@ def drops(before: Dict[str, float], after: Dict[str, float]) -> List[Drop]:
     for name, label in FIGURES.items():
         if name not in before or name not in after:
             continue
-        allowed = noise(before[name], before.get("questions", 0))
+        allowed = noise(before[name], before.get(f"{name}_n", before.get("questions", 0)))
         if before[name] - after[name] > allowed:
             found.append(Drop(name, label, before[name], after[name], allowed))
     return found
@@ -123,13 +129,36 @@ def measure_nlu(model: Path) -> Dict[str, float]:
         out = Path(work) / "figures.json"
         command = [str(rasa_bin("python")), "-m", "bench.nlu_real", "--set", "test"]
         command += ["--which", "ours", "--model", str(model), "--json", str(out)]
-        subprocess.run(command, cwd=PROJECT_ROOT, env=_env(), capture_output=True, check=True)
+        _bench(command)
         figures = json.loads(out.read_text(encoding="utf-8"))["results"][0]["figures"]
     return {
         "nlu_accuracy": float(figures["accuracy"]),
         "nlu_macro_f1": float(figures["macro_f1"]),
         "questions": float(figures["questions"]),
     }
+
+
+def measure_in_assistant(model: Path) -> Dict[str, float]:
+    """Knowledge, legal and multi-turn figures of `model` (bench/model_figures.py)."""
+    with tempfile.TemporaryDirectory(prefix="banshi-figures-") as work:
+        out = Path(work) / "figures.json"
+        command = [sys.executable, "-m", "bench.model_figures", "--model", str(model)]
+        command += ["--json", str(out)]
+        _bench(command)
+        return {k: float(v) for k, v in json.loads(out.read_text(encoding="utf-8")).items()}
+
+
+def measure_model(model: Path) -> Dict[str, float]:
+    """Every reported figure of `model`."""
+    return {**measure_nlu(model), **measure_in_assistant(model)}
+
+
+def _bench(command: List[str]) -> None:
+    """Run a bench; a failure says what the bench printed last, for the page."""
+    done = subprocess.run(command, cwd=PROJECT_ROOT, env=_env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise RuntimeError(f"评测失败({command[2]}):" + " / ".join(tail))
 
 
 def _env() -> Dict[str, str]:
@@ -144,7 +173,7 @@ class Trainer:
         models_dir: Path,
         figures_dir: Path,
         command: Command = train_command,
-        measure: Measure = measure_nlu,
+        measure: Measure = measure_model,
         on_finish: Optional[Callable[[TrainingRun], None]] = None,
     ) -> None:
         self.models_dir = models_dir

@@ -14,8 +14,13 @@ from typing import Dict, List
 
 import httpx
 import pytest
+import redis
 
+from bench.common import free_port
+from bot.gateway.routers.training import CLAIM_KEY
+from bot.review.apply import Workspace
 from bot.review.training import Trainer, TrainingBusy, drops, noise
+from bot.settings import Settings
 from tests.gateway.fixtures import logged_in
 
 from .test_trainer_page import Gateway, gateway  # noqa: F401  (the fixture)
@@ -23,6 +28,8 @@ from .test_trainer_page import Gateway, gateway  # noqa: F401  (the fixture)
 OLD, NEW = "aaaaaaaaaaaaaaaa.tar.gz", "bbbbbbbbbbbbbbbb.tar.gz"
 GOOD = {"nlu_accuracy": 0.80, "nlu_macro_f1": 0.78, "questions": 200.0}
 WORSE = {"nlu_accuracy": 0.70, "nlu_macro_f1": 0.77, "questions": 200.0}
+# The gateways' shared store in the test of two gateways (a database no other test uses).
+SHARED_REDIS = "redis://127.0.0.1:6379/13"
 
 
 def fake_training(
@@ -174,3 +181,54 @@ def test_the_page_trains_then_asks_twice_before_a_worse_model(
         assert actions[0] == "model_discard"
         assert {"train_start", "model_activate"} <= set(actions)
         assert httpx.get(f"{gateway.url}/api/trainer/training").status_code == 401
+
+
+def test_one_training_at_a_time_across_gateways_sharing_redis(
+    tmp_path: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    monkeypatch.setenv("RASA_MODELS_DIR", str(models))
+    redis.Redis.from_url(SHARED_REDIS).delete(f"banshi:gateway:{CLAIM_KEY}")
+    first, second = (
+        Gateway(
+            Settings(
+                var_dir=tmp_path / name,
+                cookie_secure=False,
+                review_nlu_dir=workspace.nlu_dir,
+                review_knowledge_dir=workspace.knowledge_dir,
+                rasa_port=free_port(),
+                redis_url=SHARED_REDIS,
+            ),
+            free_port(),
+        )
+        for name in ("one", "two")
+    )
+    with first, second:
+        for gateway_ in (first, second):
+            gateway_.app.state.trainer = Trainer(
+                models,
+                tmp_path / "figures",
+                command=lambda: fake_training(models),
+                measure=Figures({NEW: GOOD}),
+            )
+        with (
+            logged_in(first.url, first.settings, "trainer", "li.na") as one,
+            logged_in(second.url, second.settings, "trainer", "zhang.wei") as two,
+        ):
+            assert one.post("/api/trainer/training").status_code == 200
+            # The other gateway sees it running and refuses a second one, naming who started it.
+            seen = two.get("/api/trainer/training").json()
+            assert seen["running"] and "li.na" in seen["elsewhere"]
+            busy = two.post("/api/trainer/training")
+            assert busy.status_code == 409 and "li.na" in busy.json()["message"]
+            deadline = time.monotonic() + 60
+            while one.get("/api/trainer/training").json()["running"]:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+            # Ended on the first gateway, the claim is gone: the second may train now.
+            assert two.get("/api/trainer/training").json()["running"] is False
+            assert two.post("/api/trainer/training").status_code == 200
+            while two.get("/api/trainer/training").json()["running"]:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)

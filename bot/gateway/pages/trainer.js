@@ -172,7 +172,9 @@ async function loadTraining() {
   $("train").disabled = data.running;
   $("train-progress").hidden = !data.running;
   $("train-progress").value = run ? run.progress : 0;
-  $("train-stage").textContent = run ? `${run.stage}${run.error ? ":" + run.error : ""}${run.model ? " · 新模型 " + run.model : ""}` : "";
+  $("train-stage").textContent = data.elsewhere
+    ? `另一网关上${data.elsewhere}正在进行`
+    : run ? `${run.stage}${run.error ? ":" + run.error : ""}${run.model ? " · 新模型 " + run.model : ""}` : "";
   const done = Boolean(run && run.state === "done");
   $("comparison").hidden = !done;
   if (done) {
