@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from connectors.store import KeyValueStore
 
 from .models import Assist
+from .subject import LineReading
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,9 @@ class CallState(BaseModel):
     ended_at: Optional[datetime] = None
     transcript: List[Line] = []
     intents: List[str] = []
-    topic_text: str = ""  # the caller's last utterance that named a topic
+    readings: List[LineReading] = []  # each caller line as evidence for the call's subject
+    pinned: str = ""  # the category the agent fixed, if any
+    topic_text: str = ""  # the caller's line that stated the call's current purpose
     assist: Optional[Assist] = None
     # Every suggestion id the desk was given during the call: feedback may name only these.
     suggested: List[str] = []

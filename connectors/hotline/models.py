@@ -47,7 +47,8 @@ class Suggestion(BaseModel):
 
 class WorkOrder(BaseModel):
     category: str = ""
-    intent: str = ""
+    intent: str = ""  # the category's key: an intent of docs/intents.md, or case_push (催办)
+    pinned: bool = False  # the agent chose the category; the caller's words no longer move it
     summary: str = ""
     department: str = ""
     urgency: Literal["一般", "较急", "紧急"] = "一般"
@@ -65,6 +66,12 @@ class Assist(BaseModel):
     entities: Dict[str, str] = {}
     work_order: WorkOrder = WorkOrder()
     next_question: str = ""
+
+
+class CategoryPin(BaseModel):
+    """The category the agent fixes for a call (a key of GET /api/agent/categories); "" frees it."""
+
+    category: str = Field("", max_length=64)
 
 
 class Feedback(BaseModel):

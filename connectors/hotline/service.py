@@ -13,6 +13,7 @@ from .assist import AgentAssist
 from .calls import CallFeed, CallState, CallStore, Line
 from .feedback import FeedbackStore
 from .models import Assist, CallEnded, CallStarted, Feedback, Utterance
+from .subject import categories
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,10 @@ class UnknownCall(Exception):
 
 class UnknownSuggestion(Exception):
     """Feedback on a suggestion the gateway never gave for that call."""
+
+
+class UnknownCategory(Exception):
+    """A category the desk cannot file a work order under."""
 
 
 def _now() -> datetime:
@@ -84,6 +89,28 @@ class HotlineService:
             await self.calls.put(state)
         self.feed.publish("utterance", state)
         return assist
+
+    async def pin(self, call_id: str, category: str, agent: str) -> CallState:
+        """Fix the call's category (or free it with ""); the draft and suggestions follow."""
+        if category and category not in categories():
+            raise UnknownCategory(category)
+        async with self.calls.lock(call_id):
+            state = await self.calls.get(call_id)
+            if state is None:
+                raise UnknownCall(call_id)
+            state.pinned = category
+            texts = state.caller_texts()
+            entities = state.assist.entities if state.assist else {}
+            state.assist = await self.assist.refresh(state, texts[-1] if texts else "", entities)
+            state.suggested += [
+                s.id for s in state.assist.suggestions if s.id not in state.suggested
+            ]
+            await self.calls.put(state)
+        logger.info(
+            "hotline.category_pinned call=%s category=%s agent=%s", call_id, category, agent
+        )
+        self.feed.publish("utterance", state)
+        return state
 
     async def ended(self, event: CallEnded) -> CallState:
         async with self.calls.lock(event.call_id):

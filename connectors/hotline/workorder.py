@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from knowledge.labels import intent_label
-
 from .models import WorkOrder
+from .subject import CASE_PUSH, answer_intent, category_label
 
-# Intents that say nothing about what the call is about; they never set the category.
-CONTROL_INTENTS = frozenset(
-    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "inform", "nlu_fallback"}
-)
 ENTERPRISE_INTENTS = frozenset(
     {
         "business_registration",
@@ -25,6 +20,7 @@ ENTERPRISE_INTENTS = frozenset(
 
 # What an agent needs to file each kind of work order, in the order worth asking for it.
 REQUIRED: Dict[str, Tuple[str, ...]] = {
+    CASE_PUSH: ("case_number",),
     "business_complaint": ("enterprise_name", "city", "uscc"),
     "credit_repair": ("enterprise_name", "uscc", "city"),
     "legal_checkup": ("enterprise_name", "city", "uscc"),
@@ -72,6 +68,7 @@ DEFAULT_DEPARTMENTS: Dict[str, str] = {
     "appointment_query": "政务服务管理部门",
     "appointment_cancel": "政务服务管理部门",
     "case_status": "12345热线工作机构",
+    CASE_PUSH: "12345热线工作机构",
     "business_complaint": "营商环境建设部门",
     "human_handoff": "12345热线工作机构",
     "out_of_scope": "12345热线工作机构",
@@ -93,23 +90,20 @@ PRESSING_WORDS = (
 SUMMARY_CHARS = 120
 
 
-def topic_intent(history: Sequence[str]) -> Optional[str]:
-    """The latest intent that names a topic; "inform" or "affirm" keep the earlier topic."""
-    for intent in reversed(history):
-        if intent and intent not in CONTROL_INTENTS:
-            return intent
-    return None
+def required_fields(category: Optional[str]) -> Tuple[str, ...]:
+    """The fields a work order of `category` needs (a category key of subject.py)."""
+    if not category:
+        return ()
+    return REQUIRED.get(category) or REQUIRED.get(answer_intent(category) or "", ())
 
 
-def missing_fields(intent: Optional[str], entities: Dict[str, str]) -> List[str]:
-    if not intent:
-        return []
-    return [name for name in REQUIRED.get(intent, ()) if not entities.get(name)]
+def missing_fields(category: Optional[str], entities: Dict[str, str]) -> List[str]:
+    return [name for name in required_fields(category) if not entities.get(name)]
 
 
-def next_question(intent: Optional[str], entities: Dict[str, str]) -> str:
+def next_question(category: Optional[str], entities: Dict[str, str]) -> str:
     """What the agent should ask next to complete the work order, or "" when nothing is missing."""
-    missing = missing_fields(intent, entities)
+    missing = missing_fields(category, entities)
     return QUESTIONS[missing[0]] if missing else ""
 
 
@@ -126,7 +120,7 @@ def summary(intent: Optional[str], caller_texts: Sequence[str], entities: Dict[s
     """One line an agent can file as is: who, about what, in the caller's first words."""
     subject = entities.get("enterprise_name") or "来电人"
     place = entities.get("city", "")
-    topic = intent_label(intent) if intent else "咨询"
+    topic = category_label(intent) if intent else "咨询"
     first = next((t for t in caller_texts if len(t) >= 4), caller_texts[0] if caller_texts else "")
     if len(first) > SUMMARY_CHARS:
         first = first[:SUMMARY_CHARS] + "…"
@@ -135,17 +129,18 @@ def summary(intent: Optional[str], caller_texts: Sequence[str], entities: Dict[s
 
 
 def draft(
-    history: Sequence[str],
+    intent: Optional[str],
     caller_texts: Sequence[str],
     entities: Dict[str, str],
     department: str,
+    pinned: bool = False,
 ) -> WorkOrder:
-    """The work order as far as the call has filled it in."""
-    intent = topic_intent(history)
+    """The work order as far as the call has filled it in; `intent` is the call's category key."""
     fields = {FIELD_LABELS.get(k, k): v for k, v in entities.items()}
     return WorkOrder(
-        category=intent_label(intent) if intent else "",
+        category=category_label(intent),
         intent=intent or "",
+        pinned=pinned,
         summary=summary(intent, caller_texts, entities),
         department=department or DEFAULT_DEPARTMENTS.get(intent or "", ""),
         urgency=urgency(intent, caller_texts),  # type: ignore[arg-type]

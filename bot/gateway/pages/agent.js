@@ -107,6 +107,25 @@
     return card;
   }
 
+  // The category list, then the agent's choice: pinned, the caller's words no longer move it.
+  async function loadCategories() {
+    const response = await staff.request("/api/agent/categories");
+    if (!response.ok) return;
+    const select = $("category");
+    for (const [key, label] of Object.entries(await response.json())) {
+      const option = el("option", "", label);
+      option.value = key;
+      select.appendChild(option);
+    }
+    select.addEventListener("change", async () => {
+      if (!current) return;
+      const response = await staff.request(`/api/agent/calls/${encodeURIComponent(current)}/category`, {
+        method: "POST", body: JSON.stringify({ category: select.value }),
+      });
+      $("status").textContent = response.ok ? " · 类别已更新" : " · 类别未保存,请重试";
+    });
+  }
+
   function render() {
     renderCalls();
     const call = calls.get(current);
@@ -144,8 +163,9 @@
       id_number: "身份证号", appointment_id: "预约编号" };
     renderKv($("entities"), Object.entries((assist && assist.entities) || {}).map(([k, v]) => [labels[k] || k, v]));
     const order = (assist && assist.work_order) || {};
+    $("category").value = call.pinned || "";
     renderKv($("workorder"), [
-      ["类别", order.category], ["摘要", order.summary], ["建议部门", order.department],
+      ["类别", order.category ? order.category + (order.pinned ? "(坐席锁定)" : "") : ""], ["摘要", order.summary], ["建议部门", order.department],
       ["紧急程度", order.urgency], ["待补充", (order.missing || []).join("、")],
     ]);
   }
@@ -167,5 +187,5 @@
     };
   }
 
-  staff.whoami().then(connect, () => {});
+  staff.whoami().then(() => { loadCategories(); connect(); }, () => {});
 })();

@@ -11,8 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from connectors.hotline.calls import FeedFull
-from connectors.hotline.models import Feedback
-from connectors.hotline.service import UnknownCall, UnknownSuggestion
+from connectors.hotline.models import CategoryPin, Feedback
+from connectors.hotline.service import UnknownCall, UnknownCategory, UnknownSuggestion
+from connectors.hotline.subject import categories
 
 from ..deps import AgentDep, ResourcesDep
 from ..errors import GatewayError
@@ -34,6 +35,25 @@ async def agent_script(request: Request) -> Response:
 @router.get("/api/agent/calls", summary="最近的通话")
 async def recent_calls(resources: ResourcesDep, agent: AgentDep) -> List[Dict[str, Any]]:
     return resources.feed.snapshot()
+
+
+@router.get("/api/agent/categories", summary="工单类别(键 → 名称)")
+async def category_list(agent: AgentDep) -> Dict[str, str]:
+    return categories()
+
+
+@router.post("/api/agent/calls/{call_id}/category", summary="坐席锁定通话的工单类别")
+async def pin_category(
+    call_id: str, body: CategoryPin, resources: ResourcesDep, agent: AgentDep
+) -> Dict[str, Any]:
+    try:
+        state = await resources.hotline.pin(call_id, body.category, agent.name)
+    except UnknownCall as error:
+        raise GatewayError(404, "unknown_call", f"没有通话 {error} 的记录") from error
+    except UnknownCategory as error:
+        raise GatewayError(422, "unknown_category", f"没有工单类别 {error}") from error
+    order = state.assist.work_order.model_dump(mode="json") if state.assist else None
+    return {"call_id": call_id, "pinned": state.pinned, "work_order": order}
 
 
 @router.get("/api/agent/events", summary="通话实时推送(text/event-stream)")
