@@ -125,9 +125,9 @@ class AgentAssist:
         )
         if not suggestions and state.assist:
             suggestions = state.assist.suggestions
-        on_subject = [s for s in suggestions if s.intent == answer_intent]
-        department = on_subject[0].department if on_subject else ""
-        order = workorder.draft(category, texts, entities, department, bool(state.pinned))
+        order = workorder.draft(category, texts, entities, bool(state.pinned))
+        if state.department:
+            order.department, order.department_pinned = state.department, True
         last = state.assist
         return Assist(
             call_id=state.call_id,

@@ -34,6 +34,7 @@ class CallState(BaseModel):
     intents: List[str] = []
     readings: List[LineReading] = []  # each caller line as evidence for the call's subject
     pinned: str = ""  # the category the agent fixed, if any
+    department: str = ""  # the unit the agent chose, if any
     topic_text: str = ""  # the caller's line that stated the call's current purpose
     assist: Optional[Assist] = None
     # Every suggestion id the desk was given during the call: feedback may name only these.

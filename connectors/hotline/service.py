@@ -90,15 +90,24 @@ class HotlineService:
         self.feed.publish("utterance", state)
         return assist
 
-    async def pin(self, call_id: str, category: str, agent: str) -> CallState:
-        """Fix the call's category (or free it with ""); the draft and suggestions follow."""
+    async def pin(
+        self,
+        call_id: str,
+        agent: str,
+        category: Optional[str] = None,
+        department: Optional[str] = None,
+    ) -> CallState:
+        """Fix the call's category or department (or free one with ""); the draft follows."""
         if category and category not in categories():
             raise UnknownCategory(category)
         async with self.calls.lock(call_id):
             state = await self.calls.get(call_id)
             if state is None:
                 raise UnknownCall(call_id)
-            state.pinned = category
+            if category is not None:
+                state.pinned = category
+            if department is not None:
+                state.department = department
             texts = state.caller_texts()
             entities = state.assist.entities if state.assist else {}
             state.assist = await self.assist.refresh(state, texts[-1] if texts else "", entities)

@@ -21,11 +21,13 @@ from core.text import normalize_text
 from knowledge.analysis import analyse
 from knowledge.labels import INTENT_LABELS, intent_label
 
+from .dispatch import category_label as category_label_of
+
 # Category of a call chasing an earlier request or work order; not an NLU intent.
-CASE_PUSH = "case_push"
-CASE_PUSH_LABEL = "催办"
+CASE_URGE = "case_urge"
+CASE_URGE_LABEL = category_label_of(CASE_URGE)
 # The NLU intent whose answers and required fields a 催办 call uses.
-CASE_PUSH_INTENT = "case_status"
+CASE_URGE_INTENT = "case_status"
 
 # Intents that say nothing about what the call is about; they never set the category.
 CONTROL_INTENTS = frozenset(
@@ -92,7 +94,7 @@ def scores(readings: Sequence[LineReading]) -> List[Tuple[str, float]]:
         if reading.kind == "control":
             continue
         if reading.kind == "chase":
-            total[CASE_PUSH] = total.get(CASE_PUSH, 0.0) + CHASE_WEIGHT
+            total[CASE_URGE] = total.get(CASE_URGE, 0.0) + CHASE_WEIGHT
             continue
         if reading.kind in ("ask", "switch") and not opened:
             weight, opened = OPENING_WEIGHT, True
@@ -104,7 +106,7 @@ def scores(readings: Sequence[LineReading]) -> List[Tuple[str, float]]:
 
 
 def subject(readings: Sequence[LineReading], pinned: str = "") -> Optional[str]:
-    """The call's category key (an intent name, or CASE_PUSH); the agent's pin wins."""
+    """The call's category key (an intent name, or CASE_URGE); the agent's pin wins."""
     if pinned:
         return pinned
     ranked = scores(readings)
@@ -113,19 +115,19 @@ def subject(readings: Sequence[LineReading], pinned: str = "") -> Optional[str]:
 
 def answer_intent(category: Optional[str]) -> Optional[str]:
     """The intent whose knowledge entries and required fields serve a category."""
-    return CASE_PUSH_INTENT if category == CASE_PUSH else category
+    return CASE_URGE_INTENT if category == CASE_URGE else category
 
 
 def categories() -> Dict[str, str]:
     """Every category a work order can be filed under, key → label."""
     keys = [i for i in INTENT_LABELS if i not in CONTROL_INTENTS and i != "human_handoff"]
-    return {**{k: intent_label(k) for k in keys}, CASE_PUSH: CASE_PUSH_LABEL}
+    return {**{k: intent_label(k) for k in keys}, CASE_URGE: CASE_URGE_LABEL}
 
 
 def category_label(category: Optional[str]) -> str:
     if not category:
         return ""
-    return CASE_PUSH_LABEL if category == CASE_PUSH else intent_label(category)
+    return CASE_URGE_LABEL if category == CASE_URGE else intent_label(category)
 
 
 def opening_index(readings: Sequence[LineReading]) -> Optional[int]:

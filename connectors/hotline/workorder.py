@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .models import WorkOrder
-from .subject import CASE_PUSH, answer_intent, category_label
+from .dispatch import dispatch
+from .models import DepartmentChoice, WorkOrder
+from .subject import CASE_URGE, answer_intent, category_label
 
 ENTERPRISE_INTENTS = frozenset(
     {
@@ -20,7 +21,7 @@ ENTERPRISE_INTENTS = frozenset(
 
 # What an agent needs to file each kind of work order, in the order worth asking for it.
 REQUIRED: Dict[str, Tuple[str, ...]] = {
-    CASE_PUSH: ("case_number",),
+    CASE_URGE: ("case_number",),
     "business_complaint": ("enterprise_name", "city", "uscc"),
     "credit_repair": ("enterprise_name", "uscc", "city"),
     "legal_checkup": ("enterprise_name", "city", "uscc"),
@@ -61,17 +62,6 @@ FIELD_LABELS: Dict[str, str] = {
     "phone": "联系电话",
     "id_number": "身份证号",
     "appointment_id": "预约编号",
-}
-# Where a call goes when no knowledge entry names the responsible department.
-DEFAULT_DEPARTMENTS: Dict[str, str] = {
-    "appointment_book": "政务服务管理部门",
-    "appointment_query": "政务服务管理部门",
-    "appointment_cancel": "政务服务管理部门",
-    "case_status": "12345热线工作机构",
-    CASE_PUSH: "12345热线工作机构",
-    "business_complaint": "营商环境建设部门",
-    "human_handoff": "12345热线工作机构",
-    "out_of_scope": "12345热线工作机构",
 }
 URGENT_WORDS = ("拘留", "人身安全", "威胁", "自杀", "打人", "着火", "紧急")
 PRESSING_WORDS = (
@@ -132,17 +122,22 @@ def draft(
     intent: Optional[str],
     caller_texts: Sequence[str],
     entities: Dict[str, str],
-    department: str,
     pinned: bool = False,
 ) -> WorkOrder:
     """The work order as far as the call has filled it in; `intent` is the call's category key."""
     fields = {FIELD_LABELS.get(k, k): v for k, v in entities.items()}
+    route = dispatch(intent, " ".join(caller_texts), entities.get("city"))
     return WorkOrder(
         category=category_label(intent),
         intent=intent or "",
         pinned=pinned,
         summary=summary(intent, caller_texts, entities),
-        department=department or DEFAULT_DEPARTMENTS.get(intent or "", ""),
+        department=route.department,
+        department_confidence=route.confidence,
+        runners_up=[
+            DepartmentChoice(department=c.department, score=c.score, verified=c.verified)
+            for c in route.runners_up
+        ],
         urgency=urgency(intent, caller_texts),  # type: ignore[arg-type]
         fields=fields,
         missing=[FIELD_LABELS.get(m, m) for m in missing_fields(intent, entities)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Sequence, Tuple
 
-from connectors.hotline.subject import CASE_PUSH, LineReading, read_line, subject
+from connectors.hotline.subject import CASE_URGE, LineReading, read_line, subject
 
 Ranking = Sequence[Tuple[str, float]]
 
@@ -58,7 +58,7 @@ def test_chasing_an_earlier_request_is_its_own_category() -> None:
         ("你们帮我催一下", [("appointment_query", 0.5)]),
     )
     assert call[0].kind == "chase"
-    assert subject(call) == CASE_PUSH
+    assert subject(call) == CASE_URGE
 
 
 def test_hurrying_the_request_being_made_is_no_chase() -> None:

@@ -126,6 +126,30 @@
     });
   }
 
+  async function chooseDepartment(department) {
+    const response = await staff.request(`/api/agent/calls/${encodeURIComponent(current)}/department`, {
+      method: "POST", body: JSON.stringify({ department: department }),
+    });
+    $("status").textContent = response.ok ? " · 承办单位已更新" : " · 承办单位未保存,请重试";
+  }
+
+  function renderRunnersUp(order) {
+    const box = $("runners-up");
+    box.textContent = "";
+    for (const choice of order.runners_up || []) {
+      const button = el("button", "runner-up", `改派:${choice.department}(${Math.round(choice.score * 100)}%)`);
+      button.type = "button";
+      button.addEventListener("click", () => chooseDepartment(choice.department));
+      box.appendChild(button);
+    }
+    if (order.department_pinned) {
+      const reset = el("button", "runner-up", "恢复系统建议");
+      reset.type = "button";
+      reset.addEventListener("click", () => chooseDepartment(""));
+      box.appendChild(reset);
+    }
+  }
+
   function render() {
     renderCalls();
     const call = calls.get(current);
@@ -165,9 +189,10 @@
     const order = (assist && assist.work_order) || {};
     $("category").value = call.pinned || "";
     renderKv($("workorder"), [
-      ["类别", order.category ? order.category + (order.pinned ? "(坐席锁定)" : "") : ""], ["摘要", order.summary], ["建议部门", order.department],
+      ["类别", order.category ? order.category + (order.pinned ? "(坐席锁定)" : "") : ""], ["摘要", order.summary], ["承办单位", order.department ? order.department + (order.department_pinned ? "(坐席选定)" : `(置信度 ${Math.round((order.department_confidence || 0) * 100)}%)`) : ""],
       ["紧急程度", order.urgency], ["待补充", (order.missing || []).join("、")],
     ]);
+    renderRunnersUp(order);
   }
 
   function connect() {

@@ -5,18 +5,19 @@ Agents (and admins) only; see bot/gateway/auth.py.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, List
+from typing import Any, AsyncIterator, Dict, List, Optional
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from connectors.hotline.calls import FeedFull
-from connectors.hotline.models import CategoryPin, Feedback
+from connectors.hotline.models import CategoryPin, DepartmentPin, Feedback
 from connectors.hotline.service import UnknownCall, UnknownCategory, UnknownSuggestion
 from connectors.hotline.subject import categories
 
 from ..deps import AgentDep, ResourcesDep
 from ..errors import GatewayError
+from ..resources import Resources
 from ..staff_pages import staff_page
 
 router = APIRouter(tags=["agent desk"])
@@ -46,14 +47,31 @@ async def category_list(agent: AgentDep) -> Dict[str, str]:
 async def pin_category(
     call_id: str, body: CategoryPin, resources: ResourcesDep, agent: AgentDep
 ) -> Dict[str, Any]:
+    return await _pin(resources, call_id, agent.name, category=body.category)
+
+
+@router.post("/api/agent/calls/{call_id}/department", summary="坐席选定承办单位")
+async def pin_department(
+    call_id: str, body: DepartmentPin, resources: ResourcesDep, agent: AgentDep
+) -> Dict[str, Any]:
+    return await _pin(resources, call_id, agent.name, department=body.department)
+
+
+async def _pin(
+    resources: Resources,
+    call_id: str,
+    agent: str,
+    category: Optional[str] = None,
+    department: Optional[str] = None,
+) -> Dict[str, Any]:
     try:
-        state = await resources.hotline.pin(call_id, body.category, agent.name)
+        state = await resources.hotline.pin(call_id, agent, category, department)
     except UnknownCall as error:
         raise GatewayError(404, "unknown_call", f"没有通话 {error} 的记录") from error
     except UnknownCategory as error:
         raise GatewayError(422, "unknown_category", f"没有工单类别 {error}") from error
     order = state.assist.work_order.model_dump(mode="json") if state.assist else None
-    return {"call_id": call_id, "pinned": state.pinned, "work_order": order}
+    return {"call_id": call_id, "work_order": order}
 
 
 @router.get("/api/agent/events", summary="通话实时推送(text/event-stream)")
