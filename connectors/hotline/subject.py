@@ -50,7 +50,7 @@ _ASKS = re.compile(
     r"投诉|举报|反映|帮(我|忙|着)|给(我|俺)(办|查|看)|查(一下|查)"
 )
 
-LineKind = Literal["control", "detail", "ask", "chase", "switch"]
+LineKind = Literal["control", "detail", "follow", "ask", "chase", "switch"]
 
 
 class LineReading(BaseModel):
@@ -61,20 +61,32 @@ class LineReading(BaseModel):
 
 
 def read_line(text: str, ranking: Sequence[Tuple[str, float]]) -> LineReading:
-    """How one caller line bears on the subject; `ranking` is NLU's (intent, confidence) list."""
+    """How one caller line bears on the subject; `ranking` is NLU's (intent, confidence) list.
+
+    - chase: chases an earlier request (催办);
+    - switch: turns to another matter ("对了,还有个事…"), naming it or not yet;
+    - ask: a question or request naming a subject of its own (a service, a legal term);
+    - follow: a question naming none ("要准备什么材料", "能在锦州补吗"): it asks about the
+      call's subject, whatever intent NLU reads into its few words;
+    - detail: a statement (a year, a code, a deadline, what happened);
+    - control: an answer to the agent, thanks, a greeting: no evidence at all.
+    """
     analysis = analyse(normalize_text(text))
     cues = analysis.cues
     topical = [(n, round(c, 4)) for n, c in ranking if n and n not in CONTROL_INTENTS][:RANKED]
     if cues.chases:
         return LineReading(kind="chase", ranking=topical)
     asks = bool(analysis.aspects) or bool(_ASKS.search(analysis.text))
-    if cues.switches and asks:
-        return LineReading(kind="switch", ranking=topical)
+    names_subject = bool(cues.terms)
+    if cues.switches and (names_subject or not asks):
+        return LineReading(kind="switch", ranking=topical if names_subject else [])
     top = ranking[0][0] if ranking else ""
     # "沈阳" or "我们是宏达机械有限公司" answers a question: it adds nothing to the subject.
     if not topical or cues.small_talk or (top in CONTROL_INTENTS and not asks):
         return LineReading(kind="control", ranking=topical)
-    return LineReading(kind="ask" if asks else "detail", ranking=topical)
+    if not asks:
+        return LineReading(kind="detail", ranking=topical)
+    return LineReading(kind="ask" if names_subject else "follow", ranking=topical)
 
 
 def current_part(readings: Sequence[LineReading]) -> Sequence[LineReading]:
@@ -87,16 +99,21 @@ def current_part(readings: Sequence[LineReading]) -> Sequence[LineReading]:
 
 
 def scores(readings: Sequence[LineReading]) -> List[Tuple[str, float]]:
-    """Each category's weighted evidence in the current part of the call, highest first."""
-    total: dict[str, float] = {}
+    """Each category's weighted evidence in the current part of the call, highest first.
+
+    The part's first line with any evidence states its purpose (a caller opens with why they
+    call, question or not) and weighs most; later questions naming a subject count in full,
+    statements and questions leaning on the subject little."""
+    total: Dict[str, float] = {}
     opened = False
     for reading in current_part(readings):
-        if reading.kind == "control":
+        if reading.kind == "control" or not (reading.ranking or reading.kind == "chase"):
             continue
         if reading.kind == "chase":
             total[CASE_URGE] = total.get(CASE_URGE, 0.0) + CHASE_WEIGHT
+            opened = True
             continue
-        if reading.kind in ("ask", "switch") and not opened:
+        if not opened:
             weight, opened = OPENING_WEIGHT, True
         else:
             weight = ASK_WEIGHT if reading.kind in ("ask", "switch") else DETAIL_WEIGHT
@@ -134,6 +151,8 @@ def opening_index(readings: Sequence[LineReading]) -> Optional[int]:
     """Index (among all caller lines) of the line that stated the current purpose."""
     start = len(readings) - len(current_part(readings))
     for index in range(start, len(readings)):
-        if readings[index].kind in ("ask", "switch", "chase"):
+        if readings[index].kind == "chase" or (
+            readings[index].kind != "control" and readings[index].ranking
+        ):
             return index
     return None

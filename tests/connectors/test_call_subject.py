@@ -70,3 +70,12 @@ def test_hurrying_the_request_being_made_is_no_chase() -> None:
 def test_the_agents_pin_wins() -> None:
     call = readings(OPENING)
     assert subject(call, pinned="business_complaint") == "business_complaint"
+
+
+def test_a_question_naming_no_subject_asks_about_the_calls_subject() -> None:
+    call = readings(
+        ("我们想变更一下营业执照的经营范围", [("business_registration", 0.99)]),
+        ("要准备什么材料", [("out_of_scope", 0.56), ("social_security", 0.12)]),
+    )
+    assert call[1].kind == "follow"
+    assert subject(call) == "business_registration"
