@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from bot.settings import Settings
 from connectors.hotline.assist import AgentAssist
+from connectors.hotline.callers import CallerHistory
 from connectors.hotline.calls import CallFeed, CallStore
 from connectors.hotline.feedback import FeedbackStore
 from connectors.hotline.service import HotlineService
@@ -127,6 +128,9 @@ async def open_resources(settings: Settings) -> Resources:
         feed,
         AgentAssist(rasa, default_index),
         feedback,
+        CallerHistory(
+            store, settings.resolved_hotline_caller_key(), settings.hotline_repeat_window
+        ),
     )
     accounts = await asyncio.to_thread(AccountStore, settings.resolved_feedback_database_url())
     if not await asyncio.to_thread(accounts.has_admin):

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from connectors.store import KeyValueStore
 
+from .callers import EarlierOrder
 from .models import Assist
 from .subject import LineReading
 
@@ -27,6 +28,8 @@ class Line(BaseModel):
 class CallState(BaseModel):
     call_id: str
     caller: str = ""  # masked caller number
+    caller_key: str = ""  # keyed hash of the number (callers.py); never sent to a desk
+    earlier: List[EarlierOrder] = []  # the number's earlier work orders within the window
     line: str = ""
     started_at: datetime
     ended_at: Optional[datetime] = None
@@ -122,9 +125,8 @@ class CallFeed:
         self.max_subscribers = max_subscribers
 
     def publish(self, kind: str, state: CallState) -> None:
-        event = json.dumps(
-            {"type": kind, "call": state.model_dump(mode="json")}, ensure_ascii=False
-        )
+        call = state.model_dump(mode="json", exclude={"caller_key"})
+        event = json.dumps({"type": kind, "call": call}, ensure_ascii=False)
         self._recent[state.call_id] = event
         while len(self._recent) > self._recent_limit:
             self._recent.pop(next(iter(self._recent)))

@@ -10,6 +10,7 @@ from typing import Optional
 from core.masking import mask_caller_number, mask_text
 
 from .assist import AgentAssist
+from .callers import CallerHistory, EarlierOrder
 from .calls import CallFeed, CallState, CallStore, Line
 from .feedback import FeedbackStore
 from .models import Assist, CallEnded, CallStarted, Feedback, Utterance
@@ -36,12 +37,18 @@ def _now() -> datetime:
 
 class HotlineService:
     def __init__(
-        self, calls: CallStore, feed: CallFeed, assist: AgentAssist, feedback: FeedbackStore
+        self,
+        calls: CallStore,
+        feed: CallFeed,
+        assist: AgentAssist,
+        feedback: FeedbackStore,
+        callers: CallerHistory,
     ) -> None:
         self.calls = calls
         self.feed = feed
         self.assist = assist
         self.feedback = feedback
+        self.callers = callers
 
     async def started(self, event: CallStarted) -> CallState:
         async with self.calls.lock(event.call_id):
@@ -51,11 +58,21 @@ class HotlineService:
                 state = CallState(
                     call_id=event.call_id,
                     caller=mask_caller_number(event.caller_number),
+                    caller_key=self.callers.caller_key(event.caller_number),
                     line=event.line,
                     started_at=event.started_at or _now(),
                 )
+                state.earlier = await self.callers.earlier(
+                    state.caller_key, _now(), but=state.call_id
+                )
                 await self.calls.put(state)
-        logger.info("hotline.call_started call=%s line=%s", state.call_id, state.line)
+                await self._remember(state)
+        logger.info(
+            "hotline.call_started call=%s line=%s earlier=%s",
+            state.call_id,
+            state.line,
+            len(state.earlier),
+        )
         self.feed.publish("call", state)
         return state
 
@@ -129,9 +146,26 @@ class HotlineService:
             # A repeated end (platform retry) keeps the first end time.
             state.ended_at = state.ended_at or event.ended_at or _now()
             await self.calls.put(state)
+            await self._remember(state)
         logger.info("hotline.call_ended call=%s lines=%s", state.call_id, len(state.transcript))
         self.feed.publish("ended", state)
         return state
+
+    async def _remember(self, state: CallState) -> None:
+        """The call as an earlier work order of its number, for the number's next call."""
+        if not state.caller_key:
+            return
+        order = state.assist.work_order if state.assist else None
+        entry = EarlierOrder(
+            call_id=state.call_id,
+            started_at=state.started_at,
+            status="已生成工单" if state.ended_at else "通话中",
+            category=order.category if order else "",
+            department=order.department if order else "",
+            summary=order.summary if order else "",
+        )
+        async with self.calls.lock("caller:" + state.caller_key):
+            await self.callers.record(state.caller_key, entry)
 
     async def record_feedback(self, feedback: Feedback, agent: str) -> int:
         """Store `agent`'s verdict on a suggestion this call was given; nothing else is taken."""

@@ -150,6 +150,20 @@
     }
   }
 
+  // The same number's earlier work orders (matched by a keyed hash of the number on the server).
+  function renderEarlier(orders) {
+    $("earlier").hidden = !orders.length;
+    const list = $("earlier-list");
+    list.textContent = "";
+    for (const order of orders) {
+      const item = el("li", "earlier-order");
+      const when = new Date(order.started_at).toLocaleString("zh-CN", { hour12: false });
+      item.appendChild(el("div", "", `${when} · ${order.category || "未分类"} · ${order.status}`));
+      item.appendChild(el("div", "meta", `${order.department || "未定承办单位"}:${order.summary || ""}`));
+      list.appendChild(item);
+    }
+  }
+
   function render() {
     renderCalls();
     const call = calls.get(current);
@@ -164,6 +178,7 @@
       transcript.appendChild(row);
     }
     transcript.scrollTop = transcript.scrollHeight;
+    renderEarlier(call.earlier || []);
     const assist = call.assist;
     const box = $("suggestions");
     const next = $("next");
