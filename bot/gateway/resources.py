@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Optional, Tuple
@@ -56,8 +57,14 @@ class Resources:
     login_limiter: RateLimiter
     trusted_proxies: Tuple[Network, ...]
     sso_proxies: Tuple[Network, ...]
+    # Reads the shared call feed when Redis is configured (CallFeed.follow).
+    feed_reader: Optional[asyncio.Task[None]] = None
 
     async def close(self) -> None:
+        if self.feed_reader is not None:
+            self.feed_reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.feed_reader
         self.accounts.close()
         if self.wechat is not None:
             await self.wechat.close()
@@ -121,10 +128,14 @@ async def open_resources(settings: Settings) -> Resources:
         wechat = WeChatConnector(
             rasa, api, store, settings.wechat_reply_budget, settings.wechat_dedupe_ttl
         )
-    feed = CallFeed(max_subscribers=settings.agent_feed_max_subscribers)
+    feed = CallFeed(
+        max_subscribers=settings.agent_feed_max_subscribers,
+        redis=redis,
+        block_ms=max(50, int(settings.redis_socket_timeout * 500)),
+    )
     feedback = await asyncio.to_thread(FeedbackStore, settings.resolved_feedback_database_url())
     hotline = HotlineService(
-        CallStore(store, settings.hotline_call_ttl),
+        CallStore(store, settings.hotline_call_ttl, redis),
         feed,
         AgentAssist(rasa, default_index),
         feedback,
@@ -149,7 +160,7 @@ async def open_resources(settings: Settings) -> Resources:
         bool(redis),
         "on" if wechat else "off",
     )
-    return Resources(
+    resources = Resources(
         settings,
         http,
         redis,
@@ -168,3 +179,6 @@ async def open_resources(settings: Settings) -> Resources:
         parse_networks(settings.trusted_proxies),
         parse_networks(settings.sso_proxies),
     )
+    if redis is not None:
+        resources.feed_reader = asyncio.create_task(feed.follow())
+    return resources

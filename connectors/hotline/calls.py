@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, AsyncIterator, Dict, List, Optional, Set
 
 from pydantic import BaseModel
+from redis.asyncio import Redis
+from redis.exceptions import LockError, RedisError
 
-from connectors.store import KeyValueStore
+from connectors.store import KeyValueStore, StoreUnavailable
 
 from .callers import EarlierOrder
 from .models import Assist
@@ -47,17 +50,62 @@ class CallState(BaseModel):
         return [line.text for line in self.transcript if line.speaker == "caller"]
 
 
+# A call's lock in Redis lapses after this long, so a gateway that died holding it blocks the
+# call no longer; it is well above one line's work (an NLU parse is cut off after seconds).
+LOCK_SECONDS = 30.0
+# How long an update waits for another gateway's update of the same call before a 503.
+LOCK_WAIT_SECONDS = 20.0
+
+
 class CallStore:
     """Calls by id in the gateway's key-value store (memory, or Redis for several replicas)."""
 
-    def __init__(self, store: KeyValueStore, ttl: float) -> None:
+    def __init__(
+        self,
+        store: KeyValueStore,
+        ttl: float,
+        redis: Optional[Redis] = None,
+        prefix: str = "banshi:gateway:",
+    ) -> None:
         self.store = store
         self.ttl = ttl
+        self.redis = redis
+        self.prefix = prefix
         # Utterances of one call are applied one at a time, so none overwrites another's update.
         self._locks: Dict[str, asyncio.Lock] = {}
 
-    def lock(self, call_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(call_id, asyncio.Lock())
+    def lock(self, name: str) -> AbstractAsyncContextManager[None]:
+        """Exclusive use of one call (or caller history) by name, across every gateway that
+        shares the Redis; within this process only when there is none."""
+        if self.redis is None:
+            return _held(self._locks.setdefault(name, asyncio.Lock()))
+        return self._redis_lock(name)
+
+    @asynccontextmanager
+    async def _redis_lock(self, name: str) -> AsyncIterator[None]:
+        # redis-py's Lock: SET NX with a token and expiry, released by a Lua check-and-delete.
+        lock = self.redis.lock(  # type: ignore[union-attr]
+            f"{self.prefix}hotline:lock:{name}",
+            timeout=LOCK_SECONDS,
+            blocking_timeout=LOCK_WAIT_SECONDS,
+        )
+        try:
+            acquired = await lock.acquire()
+        except (RedisError, OSError, TimeoutError) as error:
+            raise StoreUnavailable(type(error).__name__) from error
+        if not acquired:
+            logger.warning("hotline.lock_timeout name=%s", name)
+            raise StoreUnavailable("LockTimeout")
+        try:
+            yield
+        finally:
+            try:
+                await lock.release()
+            except LockError:
+                # Held past LOCK_SECONDS: another gateway may have applied its line meanwhile.
+                logger.error("hotline.lock_lapsed name=%s", name)
+            except (RedisError, OSError, TimeoutError) as error:
+                logger.warning("hotline.lock_release_failed name=%s error=%s", name, error)
 
     async def get(self, call_id: str) -> Optional[CallState]:
         raw = await self.store.get(f"hotline:call:{call_id}")
@@ -67,6 +115,12 @@ class CallStore:
         await self.store.set(f"hotline:call:{state.call_id}", state.model_dump_json(), self.ttl)
         if state.ended_at is not None:
             self._locks.pop(state.call_id, None)
+
+
+@asynccontextmanager
+async def _held(lock: asyncio.Lock) -> AsyncIterator[None]:
+    async with lock:
+        yield
 
 
 class FeedFull(Exception):
@@ -114,20 +168,87 @@ class Subscription:
         self._feed._subscribers.discard(self._queue)
 
 
-class CallFeed:
-    """Fan-out of call updates to the open agent-desk pages of this gateway process."""
+# Updates kept in the Redis stream: enough for a gateway starting up to show the recent calls.
+STREAM_LENGTH = 2000
 
-    def __init__(self, recent: int = 50, queue_size: int = 200, max_subscribers: int = 50) -> None:
+
+class CallFeed:
+    """Fan-out of call updates to the open agent-desk pages.
+
+    Without Redis, to the desks of this gateway process. With Redis, every update is appended
+    to one stream that each gateway reads (`follow`), so a desk sees the calls whichever
+    gateway the platform's webhooks reached."""
+
+    def __init__(
+        self,
+        recent: int = 50,
+        queue_size: int = 200,
+        max_subscribers: int = 50,
+        redis: Optional[Redis] = None,
+        stream: str = "banshi:gateway:hotline:feed",
+        block_ms: int = 500,
+    ) -> None:
         self._subscribers: Set[asyncio.Queue[str]] = set()
         self._recent: Dict[str, str] = {}
         self._recent_limit = recent
         self._queue_size = queue_size
         self.max_subscribers = max_subscribers
+        self.redis = redis
+        self.stream = stream
+        # Below the Redis client's socket timeout, or every quiet read would count as a failure.
+        self.block_ms = block_ms
 
-    def publish(self, kind: str, state: CallState) -> None:
+    async def publish(self, kind: str, state: CallState) -> None:
         call = state.model_dump(mode="json", exclude={"caller_key"})
         event = json.dumps({"type": kind, "call": call}, ensure_ascii=False)
-        self._recent[state.call_id] = event
+        if self.redis is None:
+            self._deliver(state.call_id, event)
+            return
+        try:
+            await self.redis.xadd(
+                self.stream,
+                {"call_id": state.call_id, "event": event},
+                maxlen=STREAM_LENGTH,
+                approximate=True,
+            )
+        except (RedisError, OSError, TimeoutError) as error:
+            raise StoreUnavailable(type(error).__name__) from error
+
+    async def follow(self) -> None:
+        """Read the shared stream for as long as the gateway runs (with Redis only)."""
+        if self.redis is None:
+            return
+        last: Any = "$"
+        # redis-py types stream replies loosely: [(id, {field: value})], per stream for XREAD.
+        history: Any
+        batch: Any
+        while True:
+            try:
+                if last == "$":
+                    history = await self.redis.xrevrange(self.stream, count=self._recent_limit * 4)
+                    for _entry_id, fields in reversed(history or []):
+                        self._deliver_fields(fields)
+                    last = history[0][0] if history else "0-0"
+                batch = await self.redis.xread({self.stream: last}, block=self.block_ms, count=200)
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError, TimeoutError) as error:
+                logger.warning("hotline.feed_read_failed error=%s", type(error).__name__)
+                await asyncio.sleep(1.0)
+                continue
+            for _stream, entries in batch or []:
+                for entry_id, fields in entries:
+                    last = entry_id
+                    self._deliver_fields(fields)
+
+    def _deliver_fields(self, fields: Dict[Any, Any]) -> None:
+        call_id = _text(fields.get(b"call_id", fields.get("call_id", "")))
+        event = _text(fields.get(b"event", fields.get("event", "")))
+        if call_id and event:
+            self._deliver(call_id, event)
+
+    def _deliver(self, call_id: str, event: str) -> None:
+        self._recent[call_id] = event
         while len(self._recent) > self._recent_limit:
             self._recent.pop(next(iter(self._recent)))
         for queue in list(self._subscribers):
@@ -151,6 +272,10 @@ class CallFeed:
 
     def snapshot(self) -> List[Dict[str, Any]]:
         return [json.loads(event)["call"] for event in self._recent.values()]
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _close(queue: asyncio.Queue[str]) -> None:

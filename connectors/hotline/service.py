@@ -73,7 +73,7 @@ class HotlineService:
             state.line,
             len(state.earlier),
         )
-        self.feed.publish("call", state)
+        await self.feed.publish("call", state)
         return state
 
     async def utterance(self, event: Utterance) -> Optional[Assist]:
@@ -104,7 +104,7 @@ class HotlineService:
                 state.transcript.append(line)
                 assist = None
             await self.calls.put(state)
-        self.feed.publish("utterance", state)
+        await self.feed.publish("utterance", state)
         return assist
 
     async def pin(
@@ -135,7 +135,7 @@ class HotlineService:
         logger.info(
             "hotline.category_pinned call=%s category=%s agent=%s", call_id, category, agent
         )
-        self.feed.publish("utterance", state)
+        await self.feed.publish("utterance", state)
         return state
 
     async def ended(self, event: CallEnded) -> CallState:
@@ -148,7 +148,7 @@ class HotlineService:
             await self.calls.put(state)
             await self._remember(state)
         logger.info("hotline.call_ended call=%s lines=%s", state.call_id, len(state.transcript))
-        self.feed.publish("ended", state)
+        await self.feed.publish("ended", state)
         return state
 
     async def _remember(self, state: CallState) -> None:
