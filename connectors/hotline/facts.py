@@ -89,6 +89,8 @@ BEFORE = re.compile(r"(?:之前|以前|前|为止)")
 # A relative past ("两个星期前") is an event date; other dates with 之前 are deadlines.
 _RELATIVE_PAST = re.compile(rf"^(?:{NUM}|半|几)个?(?:年|月|星期|礼拜|周|天)(?:以前|之前|前)$")
 MOBILE_SPACED = re.compile(r"(?<![0-9])1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9])")
+# The words before a name that make it the caller's own.
+SELF = re.compile(r"(我叫|我姓|我是|本人叫|本人姓|我就是|姓名是|名字叫)$")
 LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-?[0-9]{7,8}(?![0-9])")
 
 
@@ -101,6 +103,7 @@ class Fact:
     value: str  # normalised: full enterprise name, short city name, "2.5万元", masked numbers
     start: int = 0
     end: int = 0
+    role: str = ""  # "caller" for the name the caller gives as their own (我叫…, 我姓…)
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
@@ -395,7 +398,8 @@ def _people(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
         candidates.append((m.start(1), m.start(1) + len(name)))
     for start, end in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
         if _free(facts, start, end):
-            facts.append(Fact("person", text[start:end], text[start:end], start, end))
+            role = "caller" if SELF.search(text[max(0, start - 4) : start]) else ""
+            facts.append(Fact("person", text[start:end], text[start:end], start, end, role))
 
 
 def _amounts(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
@@ -452,6 +456,10 @@ class CallFacts:
     def values(self, kind: str) -> List[str]:
         return [f.value for f in self.facts if f.kind == kind]
 
+    def caller(self) -> str:
+        """The name the caller gave as their own, "" when they gave none."""
+        return next((f.value for f in self.facts if f.kind == "person" and f.role), "")
+
     def first(self, kind: str) -> str:
         found = self.values(kind)
         return found[0] if found else ""
@@ -492,7 +500,7 @@ class CallFacts:
             "case_number": self.first("case_number"),
             "phone": self.first("phone"),
             "id_number": self.first("id_number"),
-            "person": self.first("person"),
+            "person": self.caller(),
         }
         return {name: value for name, value in found.items() if value}
 
