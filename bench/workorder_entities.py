@@ -1,0 +1,107 @@
+"""Precision and recall per entity type of the work-order fact extractor on annotated caller lines.
+
+python -m bench.workorder_entities [--set heldout|dev] [--errors]
+
+The held-out set (tests/connectors/hotline/data/entities_heldout.jsonl) was written after the
+extractor was built on the development set and nothing was tuned on it. Each line lists the
+expected facts by kind; a line may carry `context`, earlier caller lines of the same call
+(short forms of an enterprise named there count). Facts are compared per line as sets of values:
+cities by short name, districts by full name, phone and ID numbers masked, other kinds as said.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Dict, Iterable, List, Set, Tuple
+
+from connectors.hotline.facts import KINDS, call_facts, extract
+from core.masking import mask_id_number, mask_phone
+from core.paths import PROJECT_ROOT
+
+DATA = PROJECT_ROOT / "tests" / "connectors" / "hotline" / "data"
+SETS = {"dev": DATA / "entities_dev.jsonl", "heldout": DATA / "entities_heldout.jsonl"}
+# Kinds compared on the normalised value; the others on the words as said.
+BY_VALUE = frozenset({"city", "district", "phone", "id_number", "case_number"})
+
+
+def load(path: Path) -> List[Dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def expected(item: Dict[str, object]) -> Set[Tuple[str, str]]:
+    found = set()
+    entities: Dict[str, List[str]] = item["entities"]  # type: ignore[assignment]
+    for kind, values in entities.items():
+        for value in values:
+            if kind == "city":
+                value = value[:-1] if value.endswith("市") and len(value) > 2 else value
+            elif kind == "phone":
+                value = mask_phone(value.replace(" ", "").replace("-", ""))
+            elif kind == "id_number":
+                value = mask_id_number(value)
+            elif kind == "case_number":
+                value = value.replace("（", "(").replace("）", ")")
+            found.add((kind, value))
+    return found
+
+
+def predicted(item: Dict[str, object]) -> Set[Tuple[str, str]]:
+    known = call_facts(item.get("context") or []).values("enterprise")  # type: ignore[arg-type]
+    return {
+        (f.kind, f.value if f.kind in BY_VALUE else f.text)
+        for f in extract(str(item["line"]), known)
+    }
+
+
+def score(items: Iterable[Dict[str, object]]) -> Dict[str, Dict[str, float]]:
+    """Per kind: true positives, false positives, false negatives, precision, recall."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for item in items:
+        want, got = expected(item), predicted(item)
+        for kind, _ in want & got:
+            tp[kind] += 1
+        for kind, _ in got - want:
+            fp[kind] += 1
+        for kind, _ in want - got:
+            fn[kind] += 1
+    table: Dict[str, Dict[str, float]] = {}
+    for kind in (*KINDS, "all"):
+        t = sum(tp.values()) if kind == "all" else tp[kind]
+        p = sum(fp.values()) if kind == "all" else fp[kind]
+        n = sum(fn.values()) if kind == "all" else fn[kind]
+        table[kind] = {
+            "tp": t,
+            "fp": p,
+            "fn": n,
+            "precision": t / (t + p) if t + p else 1.0,
+            "recall": t / (t + n) if t + n else 1.0,
+        }
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=sorted(SETS), default="heldout")
+    parser.add_argument("--errors", action="store_true", help="print each line's differences")
+    args = parser.parse_args()
+    items = load(SETS[args.set])
+    if args.errors:
+        for item in items:
+            want, got = expected(item), predicted(item)
+            if want != got:
+                print(item["line"], "| missed:", sorted(want - got), "| extra:", sorted(got - want))
+    table = score(items)
+    print(f"{args.set}: {len(items)} caller lines")
+    print(f"{'kind':<12} {'n':>4} {'precision':>9} {'recall':>7}")
+    for kind, row in table.items():
+        n = int(row["tp"] + row["fn"])
+        print(f"{kind:<12} {n:>4} {row['precision']:>9.2f} {row['recall']:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()
