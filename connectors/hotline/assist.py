@@ -13,7 +13,9 @@ from knowledge.search import KnowledgeIndex
 
 from . import subject, workorder
 from .calls import CallState
+from .facts import call_facts
 from .models import Assist, Suggestion
+from .summary import summarize
 
 # Entities shown to the agent and copied into the work order (docs/intents.md names).
 CALL_ENTITIES = frozenset(workorder.FIELD_LABELS)
@@ -125,7 +127,15 @@ class AgentAssist:
         )
         if not suggestions and state.assist:
             suggestions = state.assist.suggestions
-        order = workorder.draft(category, texts, entities, bool(state.pinned))
+        # The call's facts (enterprise, places and the city they imply, amounts …) are read
+        # from all its lines again: a short form said now may name the enterprise said before.
+        facts = call_facts(texts)
+        entities = {**entities, **facts.entities()}
+        city = workorder.jurisdiction([*facts.values("city"), facts.city])
+        if city:
+            entities["city"] = city
+        summary = summarize(facts, category, " ".join(texts), state.summary_edit)
+        order = workorder.draft(category, texts, entities, summary, bool(state.pinned))
         if state.department:
             order.department, order.department_pinned = state.department, True
         last = state.assist

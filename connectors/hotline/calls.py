@@ -41,6 +41,7 @@ class CallState(BaseModel):
     readings: List[LineReading] = []  # each caller line as evidence for the call's subject
     pinned: str = ""  # the category the agent fixed, if any
     department: str = ""  # the unit the agent chose, if any
+    summary_edit: str = ""  # the summary the agent wrote, if any (masked like the transcript)
     topic_text: str = ""  # the caller's line that stated the call's current purpose
     assist: Optional[Assist] = None
     # Every suggestion id the desk was given during the call: feedback may name only these.

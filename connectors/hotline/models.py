@@ -55,7 +55,9 @@ class WorkOrder(BaseModel):
     category: str = ""
     intent: str = ""  # the category's key: an intent of docs/intents.md, or case_urge (工单催办)
     pinned: bool = False  # the agent chose the category; the caller's words no longer move it
-    summary: str = ""
+    summary: str = ""  # what the work order files: the agent's edit, else the composed one
+    summary_edited: bool = False
+    summary_composed: str = ""  # rebuilt from the call's facts on every line
     department: str = ""
     department_confidence: float = 0.0
     runners_up: List[DepartmentChoice] = []  # the next two units, one click away on the desk
@@ -87,6 +89,12 @@ class DepartmentPin(BaseModel):
     """The unit the agent dispatches the call's work order to; "" returns to the table's choice."""
 
     department: str = Field("", max_length=64)
+
+
+class SummaryEdit(BaseModel):
+    """The agent's own summary of the call; "" hands it back to the composer."""
+
+    summary: str = Field("", max_length=1000)
 
 
 class Feedback(BaseModel):

@@ -113,8 +113,9 @@ class HotlineService:
         agent: str,
         category: Optional[str] = None,
         department: Optional[str] = None,
+        summary: Optional[str] = None,
     ) -> CallState:
-        """Fix the call's category or department (or free one with ""); the draft follows."""
+        """Fix the call's category, department or summary ("" frees one); the draft follows."""
         if category and category not in categories():
             raise UnknownCategory(category)
         async with self.calls.lock(call_id):
@@ -125,6 +126,8 @@ class HotlineService:
                 state.pinned = category
             if department is not None:
                 state.department = department
+            if summary is not None:
+                state.summary_edit = mask_text(summary.strip(), keep_references=True)
             texts = state.caller_texts()
             entities = state.assist.entities if state.assist else {}
             state.assist = await self.assist.refresh(state, texts[-1] if texts else "", entities)

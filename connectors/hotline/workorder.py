@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+
+import yaml
+
+from knowledge.store import KNOWLEDGE_DIR
 
 from .dispatch import dispatch
 from .models import DepartmentChoice, WorkOrder
 from .subject import CASE_URGE, answer_intent, category_label
+from .summary import Summary
 
 ENTERPRISE_INTENTS = frozenset(
     {
@@ -62,6 +68,7 @@ FIELD_LABELS: Dict[str, str] = {
     "phone": "联系电话",
     "id_number": "身份证号",
     "appointment_id": "预约编号",
+    "person": "来电人",
 }
 URGENT_WORDS = ("拘留", "人身安全", "威胁", "自杀", "打人", "着火", "紧急")
 PRESSING_WORDS = (
@@ -77,7 +84,20 @@ PRESSING_WORDS = (
     "停产",
     "停业",
 )
-SUMMARY_CHARS = 120
+
+
+@lru_cache(maxsize=1)
+def liaoning_cities() -> FrozenSet[str]:
+    places = yaml.safe_load((KNOWLEDGE_DIR / "places.yml").read_text(encoding="utf-8"))
+    return frozenset(places["liaoning"])
+
+
+def jurisdiction(cities: Sequence[str]) -> str:
+    """The city whose offices take the order: the first Liaoning city the caller named (a
+    caller from 丹东 arranging treatment in 北京 is served by 丹东's offices), else the first."""
+    named = [c for c in cities if c]
+    liaoning = liaoning_cities()
+    return next((c for c in named if c in liaoning), named[0] if named else "")
 
 
 def required_fields(category: Optional[str]) -> Tuple[str, ...]:
@@ -106,22 +126,11 @@ def urgency(intent: Optional[str], caller_texts: Sequence[str]) -> str:
     return "一般"
 
 
-def summary(intent: Optional[str], caller_texts: Sequence[str], entities: Dict[str, str]) -> str:
-    """One line an agent can file as is: who, about what, in the caller's first words."""
-    subject = entities.get("enterprise_name") or "来电人"
-    place = entities.get("city", "")
-    topic = category_label(intent) if intent else "咨询"
-    first = next((t for t in caller_texts if len(t) >= 4), caller_texts[0] if caller_texts else "")
-    if len(first) > SUMMARY_CHARS:
-        first = first[:SUMMARY_CHARS] + "…"
-    where = f"({place})" if place else ""
-    return f"{subject}{where}反映/咨询{topic}事项:{first}" if first else ""
-
-
 def draft(
     intent: Optional[str],
     caller_texts: Sequence[str],
     entities: Dict[str, str],
+    summary: Summary,
     pinned: bool = False,
 ) -> WorkOrder:
     """The work order as far as the call has filled it in; `intent` is the call's category key."""
@@ -131,7 +140,9 @@ def draft(
         category=category_label(intent),
         intent=intent or "",
         pinned=pinned,
-        summary=summary(intent, caller_texts, entities),
+        summary=summary.text,
+        summary_edited=summary.edited,
+        summary_composed=summary.composed,
         department=route.department,
         department_confidence=route.confidence,
         runners_up=[

@@ -133,6 +133,25 @@
     $("status").textContent = response.ok ? " · 承办单位已更新" : " · 承办单位未保存,请重试";
   }
 
+  // The summary box: filled from the draft unless the agent is writing in it.
+  let summaryDirty = false;
+  async function saveSummary(text) {
+    const response = await staff.request(`/api/agent/calls/${encodeURIComponent(current)}/summary`, {
+      method: "POST", body: JSON.stringify({ summary: text }),
+    });
+    if (response.ok) summaryDirty = false;
+    $("status").textContent = response.ok ? " · 摘要已保存" : " · 摘要未保存,请重试";
+  }
+
+  function renderSummary(order) {
+    const box = $("summary");
+    if (!summaryDirty && document.activeElement !== box) box.value = order.summary || "";
+    $("summary-reset").hidden = !order.summary_edited;
+    const composed = $("summary-composed");
+    composed.hidden = !order.summary_edited;
+    composed.textContent = order.summary_edited ? "系统摘要:" + (order.summary_composed || "") : "";
+  }
+
   function renderRunnersUp(order) {
     const box = $("runners-up");
     box.textContent = "";
@@ -204,10 +223,11 @@
     const order = (assist && assist.work_order) || {};
     $("category").value = call.pinned || "";
     renderKv($("workorder"), [
-      ["类别", order.category ? order.category + (order.pinned ? "(坐席锁定)" : "") : ""], ["摘要", order.summary], ["承办单位", order.department ? order.department + (order.department_pinned ? "(坐席选定)" : `(置信度 ${Math.round((order.department_confidence || 0) * 100)}%)`) : ""],
+      ["类别", order.category ? order.category + (order.pinned ? "(坐席锁定)" : "") : ""], ["承办单位", order.department ? order.department + (order.department_pinned ? "(坐席选定)" : `(置信度 ${Math.round((order.department_confidence || 0) * 100)}%)`) : ""],
       ["紧急程度", order.urgency], ["待补充", (order.missing || []).join("、")],
     ]);
     renderRunnersUp(order);
+    renderSummary(order);
   }
 
   function connect() {
@@ -227,5 +247,8 @@
     };
   }
 
+  $("summary").addEventListener("input", () => { summaryDirty = true; });
+  $("summary-save").addEventListener("click", () => saveSummary($("summary").value));
+  $("summary-reset").addEventListener("click", () => saveSummary(""));
   staff.whoami().then(() => { loadCategories(); connect(); }, () => {});
 })();

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from connectors.hotline.calls import FeedFull
-from connectors.hotline.models import CategoryPin, DepartmentPin, Feedback
+from connectors.hotline.models import CategoryPin, DepartmentPin, Feedback, SummaryEdit
 from connectors.hotline.service import UnknownCall, UnknownCategory, UnknownSuggestion
 from connectors.hotline.subject import categories
 
@@ -57,15 +57,23 @@ async def pin_department(
     return await _pin(resources, call_id, agent.name, department=body.department)
 
 
+@router.post("/api/agent/calls/{call_id}/summary", summary="坐席修改工单摘要")
+async def edit_summary(
+    call_id: str, body: SummaryEdit, resources: ResourcesDep, agent: AgentDep
+) -> Dict[str, Any]:
+    return await _pin(resources, call_id, agent.name, summary=body.summary)
+
+
 async def _pin(
     resources: Resources,
     call_id: str,
     agent: str,
     category: Optional[str] = None,
     department: Optional[str] = None,
+    summary: Optional[str] = None,
 ) -> Dict[str, Any]:
     try:
-        state = await resources.hotline.pin(call_id, agent, category, department)
+        state = await resources.hotline.pin(call_id, agent, category, department, summary)
     except UnknownCall as error:
         raise GatewayError(404, "unknown_call", f"没有通话 {error} 的记录") from error
     except UnknownCategory as error:
