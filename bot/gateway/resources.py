@@ -16,6 +16,7 @@ from connectors.hotline.assist import AgentAssist
 from connectors.hotline.callers import CallerHistory
 from connectors.hotline.calls import CallFeed, CallStore
 from connectors.hotline.feedback import FeedbackStore
+from connectors.hotline.handover import HandoverDesk
 from connectors.hotline.service import HotlineService
 from connectors.http_logs import hide_query_strings
 from connectors.limits import RateLimiter
@@ -49,6 +50,7 @@ class Resources:
     wechat_config: Optional[WeChatConfig]
     hotline: HotlineService
     feed: CallFeed
+    handover: HandoverDesk
     limiter: RateLimiter
     replay: ReplayGuard
     accounts: AccountStore
@@ -104,6 +106,12 @@ async def open_resources(settings: Settings) -> Resources:
     limiter = RateLimiter(
         store, settings.rate_limit_user, settings.rate_limit_ip, settings.rate_limit_window
     )
+    feed = CallFeed(
+        max_subscribers=settings.agent_feed_max_subscribers,
+        redis=redis,
+        block_ms=max(50, int(settings.redis_socket_timeout * 500)),
+    )
+    handover = HandoverDesk(rasa.tracker, feed.publish_handover)
     wechat_config: Optional[WeChatConfig] = None
     wechat: Optional[WeChatConnector] = None
     if settings.wechat_token:
@@ -126,13 +134,13 @@ async def open_resources(settings: Settings) -> Resources:
             else None
         )
         wechat = WeChatConnector(
-            rasa, api, store, settings.wechat_reply_budget, settings.wechat_dedupe_ttl
+            rasa,
+            api,
+            store,
+            settings.wechat_reply_budget,
+            settings.wechat_dedupe_ttl,
+            handover.hand_over,
         )
-    feed = CallFeed(
-        max_subscribers=settings.agent_feed_max_subscribers,
-        redis=redis,
-        block_ms=max(50, int(settings.redis_socket_timeout * 500)),
-    )
     feedback = await asyncio.to_thread(FeedbackStore, settings.resolved_feedback_database_url())
     hotline = HotlineService(
         CallStore(store, settings.hotline_call_ttl, redis),
@@ -170,6 +178,7 @@ async def open_resources(settings: Settings) -> Resources:
         wechat_config,
         hotline,
         feed,
+        handover,
         limiter,
         ReplayGuard(store),
         accounts,

@@ -16,6 +16,7 @@ from redis.exceptions import LockError, RedisError
 from connectors.store import KeyValueStore, StoreUnavailable
 
 from .callers import EarlierOrder
+from .handover import Handover
 from .models import Assist
 from .subject import LineReading
 
@@ -191,6 +192,7 @@ class CallFeed:
     ) -> None:
         self._subscribers: Set[asyncio.Queue[str]] = set()
         self._recent: Dict[str, str] = {}
+        self._handovers: Dict[str, str] = {}
         self._recent_limit = recent
         self._queue_size = queue_size
         self.max_subscribers = max_subscribers
@@ -202,13 +204,22 @@ class CallFeed:
     async def publish(self, kind: str, state: CallState) -> None:
         call = state.model_dump(mode="json", exclude={"caller_key"})
         event = json.dumps({"type": kind, "call": call}, ensure_ascii=False)
+        await self._send("call", state.call_id, event)
+
+    async def publish_handover(self, handover: Handover) -> None:
+        """A conversation handed over from the assistant, for every desk's queue."""
+        body = handover.model_dump(mode="json")
+        event = json.dumps({"type": "handover", "handover": body}, ensure_ascii=False)
+        await self._send("handover", handover.id, event)
+
+    async def _send(self, kind: str, key: str, event: str) -> None:
         if self.redis is None:
-            self._deliver(state.call_id, event)
+            self._deliver(kind, key, event)
             return
         try:
             await self.redis.xadd(
                 self.stream,
-                {"call_id": state.call_id, "event": event},
+                {"kind": kind, "call_id": key, "event": event},
                 maxlen=STREAM_LENGTH,
                 approximate=True,
             )
@@ -243,15 +254,17 @@ class CallFeed:
                     self._deliver_fields(fields)
 
     def _deliver_fields(self, fields: Dict[Any, Any]) -> None:
-        call_id = _text(fields.get(b"call_id", fields.get("call_id", "")))
+        kind = _text(fields.get(b"kind", fields.get("kind", "call")))
+        key = _text(fields.get(b"call_id", fields.get("call_id", "")))
         event = _text(fields.get(b"event", fields.get("event", "")))
-        if call_id and event:
-            self._deliver(call_id, event)
+        if key and event:
+            self._deliver(kind, key, event)
 
-    def _deliver(self, call_id: str, event: str) -> None:
-        self._recent[call_id] = event
-        while len(self._recent) > self._recent_limit:
-            self._recent.pop(next(iter(self._recent)))
+    def _deliver(self, kind: str, key: str, event: str) -> None:
+        recent = self._handovers if kind == "handover" else self._recent
+        recent[key] = event
+        while len(recent) > self._recent_limit:
+            recent.pop(next(iter(recent)))
         for queue in list(self._subscribers):
             try:
                 queue.put_nowait(event)
@@ -269,10 +282,15 @@ class CallFeed:
             raise FeedFull()
         queue: asyncio.Queue[str] = asyncio.Queue(maxsize=self._queue_size)
         self._subscribers.add(queue)
-        return Subscription(self, queue, list(self._recent.values()), heartbeat)
+        backlog = [*self._handovers.values(), *self._recent.values()]
+        return Subscription(self, queue, backlog, heartbeat)
 
     def snapshot(self) -> List[Dict[str, Any]]:
         return [json.loads(event)["call"] for event in self._recent.values()]
+
+    def handovers(self) -> List[Dict[str, Any]]:
+        """The conversations recently handed over, oldest first."""
+        return [json.loads(event)["handover"] for event in self._handovers.values()]
 
 
 def _text(value: Any) -> str:

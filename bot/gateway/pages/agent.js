@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   const calls = new Map();
+  const handovers = new Map();
   // The hotline platform can open /agent?call=<id> to pin a desk to the agent's own call;
   // otherwise the desk follows the call that changed last, until the agent picks one.
   let pinned = new URLSearchParams(location.search).get("call");
@@ -54,6 +55,25 @@
       const state = call.ended_at ? "已结束" : "通话中";
       item.appendChild(el("div", "meta", `${call.line || ""} · ${call.caller || "未知号码"} · ${state}`));
       item.addEventListener("click", () => { pinned = current = call.call_id; render(); });
+      box.appendChild(item);
+    }
+  }
+
+  // Conversations handed over from the web chat or WeChat: what was asked and answered.
+  function renderHandovers() {
+    const box = $("handovers");
+    box.textContent = "";
+    if (!handovers.size) box.appendChild(el("p", "notice", "暂无转人工会话"));
+    const channels = { web: "网页咨询", wechat: "微信公众号" };
+    for (const h of [...handovers.values()].reverse()) {
+      const item = el("details", "handover");
+      const when = new Date(h.time).toLocaleString("zh-CN", { hour12: false });
+      item.appendChild(el("summary", "", `${channels[h.channel] || h.channel} · ${when} · ${h.topic || h.category || "未识别主题"}`));
+      if (h.category) item.appendChild(el("div", "meta", `类别:${h.category} · 建议承办:${h.department}`));
+      const facts = Object.entries(h.facts || {}).map(([k, v]) => `${k}:${v}`).join(";");
+      if (facts) item.appendChild(el("div", "meta", facts));
+      for (const q of h.questions || []) item.appendChild(el("div", "line caller", "问:" + q));
+      for (const a of h.answered || []) item.appendChild(el("div", "line agent", "已答:" + a));
       box.appendChild(item);
     }
   }
@@ -236,6 +256,11 @@
     source.onerror = () => { $("status").textContent = " · 连接中断,正在重连…"; };
     source.onmessage = (event) => {
       const data = JSON.parse(event.data);
+      if (data.type === "handover") {
+        handovers.set(data.handover.id, data.handover);
+        renderHandovers();
+        return;
+      }
       calls.set(data.call.call_id, data.call);
       const picked = pinned && calls.get(pinned);
       if (!pinned) {

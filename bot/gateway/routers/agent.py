@@ -38,6 +38,11 @@ async def recent_calls(resources: ResourcesDep, agent: AgentDep) -> List[Dict[st
     return resources.feed.snapshot()
 
 
+@router.get("/api/agent/handovers", summary="从网页咨询、微信转人工的会话")
+async def handovers(resources: ResourcesDep, agent: AgentDep) -> List[Dict[str, Any]]:
+    return resources.feed.handovers()
+
+
 @router.get("/api/agent/categories", summary="工单类别(键 → 名称)")
 async def category_list(agent: AgentDep) -> Dict[str, str]:
     return categories()
