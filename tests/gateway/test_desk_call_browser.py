@@ -62,7 +62,7 @@ def test_a_whole_call_ends_with_a_dispatchable_work_order(
     order = page.locator("#workorder")
     expect(order).to_contain_text("信用修复与经营异常名录")
     expect(order).to_contain_text("沈阳市市场监督管理局")
-    expect(order).to_contain_text("91210102MA0P5K8C75")
+    expect(page.locator("#entities")).to_contain_text("91210102MA0P5K8C75")
     expect(page.locator("#summary")).to_have_value(re.compile("沈阳市宏达机械有限公司"))
     expect(page.locator("#suggestions .card").first).to_contain_text("异常")
     assert gateway.hotline("call-ended", {"call_id": call_id}).status_code == 200
