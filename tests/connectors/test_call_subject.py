@@ -79,3 +79,13 @@ def test_a_question_naming_no_subject_asks_about_the_calls_subject() -> None:
     )
     assert call[1].kind == "follow"
     assert subject(call) == "business_registration"
+
+
+def test_a_change_of_subject_announced_alone_opens_on_the_next_line() -> None:
+    call = readings(
+        OPENING,
+        ("对了,还有个事", [("greet", 0.4), ("credit_repair", 0.2)]),
+        ("驾驶证到期了咋换", [("driver_license", 0.97)]),
+    )
+    assert call[1].kind == "switch" and call[1].ranking == []
+    assert subject(call) == "driver_license"
