@@ -19,18 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-import yaml
 from stdnum.cn import ric, uscc
 
 from core.masking import mask_id_number, mask_phone
 from core.patterns import find_patterns
 from core.text import normalize_text
-from knowledge.store import KNOWLEDGE_DIR
 
+from .lexicon import Vocabulary, vocabulary
 from .quantities import Span, amount_value, find_amounts, find_times, rate_periods
 
 __all__ = ["KINDS", "CallFacts", "Fact", "amount_value", "call_facts", "extract", "short_forms"]
@@ -49,8 +46,6 @@ KINDS = (
     "phone",
     "id_number",
 )
-DATA_FILE = Path(__file__).with_name("facts.yml")
-
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MOBILE_SPACED = re.compile(r"(?<![0-9])1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9])")
 # The words before a name that make it the caller's own.
@@ -72,74 +67,6 @@ class Fact:
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
-
-
-@dataclass(frozen=True)
-class Place:
-    name: str
-    kind: str  # "city" or "district"
-    value: str  # the city's short name or the district's full name
-    city: str  # the city a district implies, "" when the name is shared
-
-
-class Vocabulary:
-    """facts.yml and knowledge/places.yml, read once."""
-
-    def __init__(self, words: Dict[str, object], places: Dict[str, object]) -> None:
-        self.surnames = str(words["surnames"]).replace(" ", "")
-        self.titles = sorted(_strs(words["titles"]), key=len, reverse=True)
-        self.name_cues = sorted(_strs(words["name_cues"]), key=len, reverse=True)
-        self.name_stops = str(words["name_stops"])
-        self.suffixes = sorted(_strs(words["enterprise_suffixes"]), key=len, reverse=True)
-        self.boundaries = sorted(_strs(words["enterprise_boundaries"]), key=len, reverse=True)
-        self.generic = frozenset(_strs(words["enterprise_generic"]))
-        self.generic_longest = sorted(self.generic, key=len, reverse=True)
-        self.kind_words = frozenset(_strs(words["kind_words"]))
-        self.place_lead = str(words["place_lead"])
-        self.industries = sorted(_strs(words["industries"]), key=len, reverse=True)
-        self.money_cues = _strs(words["money_cues"])
-        self.not_money_after = sorted(_strs(words["not_money_after"]), key=len, reverse=True)
-        shared = frozenset(_strs(words["districts_shared"]))
-        short_ok = frozenset(_strs(words["district_short"]))
-        liaoning: Dict[str, List[str]] = places["liaoning"]  # type: ignore[assignment]
-        cities = list(liaoning) + _strs(places["other_cities"])
-        found: Dict[str, Place] = {}
-        for city in cities:
-            found.setdefault(f"{city}市", Place(f"{city}市", "city", city, city))
-            found.setdefault(city, Place(city, "city", city, city))
-        official = {
-            re.sub(r"(满族|蒙古族|朝鲜族|锡伯族)*自治县$", "县", name): name
-            for names in liaoning.values()
-            for name in names
-            if name.endswith("自治县")
-        }
-        for city, districts in liaoning.items():
-            for name in districts:
-                implied = "" if name in shared else city
-                # 宽甸县 is what callers say; 宽甸满族自治县 is the division's name.
-                value = official.get(name, name)
-                found[name] = Place(name, "district", value, implied)
-                base = name[:-1]
-                if base in cities or name.endswith("自治县"):
-                    continue
-                if len(base) >= 3 or base in short_ok:
-                    found.setdefault(base, Place(base, "district", value, implied))
-        self.places = found
-        self.place_re = re.compile("|".join(sorted(map(re.escape, found), key=len, reverse=True)))
-        self.city_names = frozenset(cities)
-        prefixes = ["辽宁省", "辽宁"] + [p for p in found if len(p) >= 2]
-        self.region_prefixes = sorted(prefixes, key=len, reverse=True)
-
-
-def _strs(items: object) -> List[str]:
-    return [str(item) for item in items]  # type: ignore[attr-defined]
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    words = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
-    places = yaml.safe_load((KNOWLEDGE_DIR / "places.yml").read_text(encoding="utf-8"))
-    return Vocabulary(words, places)
 
 
 # ---- extraction ------------------------------------------------------------------------------
