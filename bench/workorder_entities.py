@@ -1,6 +1,6 @@
 """Precision and recall per entity type of the work-order fact extractor on annotated caller lines.
 
-python -m bench.workorder_entities [--set heldout2|heldout|dev] [--errors]
+python -m bench.workorder_entities [--set heldout2|heldout|dev] [--errors] [--latency]
 
 Each held-out set (tests/connectors/hotline/data/entities_heldout*.jsonl) was written after the
 extractor it measures was built on the development set, and measured once: `heldout` the first
@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Dict, Iterable, List, Set, Tuple
 
+from bench.common import percentiles
+from connectors.hotline.dispatch import dispatch
 from connectors.hotline.facts import KINDS, call_facts, extract
+from connectors.hotline.summary import summarize
 from core.masking import mask_id_number, mask_phone
 from core.paths import PROJECT_ROOT
 
@@ -90,12 +94,34 @@ def score(items: Iterable[Dict[str, object]]) -> Dict[str, Dict[str, float]]:
     return table
 
 
+def latency(items: List[Dict[str, object]], call_lines: int = 8) -> List[float]:
+    """Milliseconds per caller line to rebuild a call's facts, route and summary from all its
+    lines so far, over calls made of consecutive lines of the set."""
+    lines = [str(item["line"]) for item in items]
+    call_facts(lines[:call_lines])  # load the word lists once, as a running process has
+    timings = []
+    for start in range(0, len(lines) - call_lines + 1, call_lines):
+        call = lines[start : start + call_lines]
+        for size in range(1, call_lines + 1):
+            began = time.perf_counter()
+            facts = call_facts(call[:size])
+            said = "".join(call[:size])
+            dispatch("business_complaint", said, facts.city)
+            summarize(facts, "business_complaint", said)
+            timings.append((time.perf_counter() - began) * 1000)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=sorted(SETS), default="heldout2")
     parser.add_argument("--errors", action="store_true", help="print each line's differences")
+    parser.add_argument("--latency", action="store_true", help="time facts, route and summary")
     args = parser.parse_args()
     items = load(SETS[args.set])
+    if args.latency:
+        timings = latency(items)
+        print(f"facts + route + summary per caller line, ms: {percentiles(timings)}")
     if args.errors:
         for item in items:
             want, got = expected(item), predicted(item)

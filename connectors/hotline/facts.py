@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 from stdnum.cn import ric, uscc
@@ -129,10 +130,12 @@ def _enterprises(text: str, vocab: Vocabulary, facts: List[Fact]) -> List[str]:
     places = [(m.start(), m.end()) for m in vocab.place_re.finditer(text)]
     ends: Dict[int, str] = {}
     for suffix in vocab.suffixes:  # longest first: 有限公司 wins over 公司 at the same end
-        for m in re.finditer(re.escape(suffix), text):
+        at = text.find(suffix)
+        while at >= 0:
             # 瓦房店, 普兰店: a place name ending like a shop is no shop.
-            if not any(s < m.end() <= e and s < m.start() for s, e in places):
-                ends.setdefault(m.end(), suffix)
+            if not any(s < at + len(suffix) <= e and s < at for s, e in places):
+                ends.setdefault(at + len(suffix), suffix)
+            at = text.find(suffix, at + 1)
     found: List[Fact] = []
     for end, suffix in sorted(ends.items()):
         stretch_start = end - len(suffix)
@@ -184,17 +187,15 @@ def _split_generic(core: str, vocab: Vocabulary) -> List[str]:
 
 
 def _strip_region(name: str, vocab: Vocabulary) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for prefix in vocab.region_prefixes:
-            if name.startswith(prefix) and len(name) > len(prefix):
-                name = name[len(prefix) :]
-                changed = True
-                break
-    return name
+    """沈阳市铁西区鑫达汽车配件厂 → 鑫达汽车配件厂."""
+    while True:
+        m = vocab.region_re.match(name)
+        if not m or m.end() >= len(name):
+            return name
+        name = name[m.end() :]
 
 
+@lru_cache(maxsize=1024)
 def short_forms(full_name: str) -> List[str]:
     """The names a caller uses for an enterprise once its full name was said, longest first:
     the name without its region (沈河老味道酒楼 → 老味道酒楼), then ever shorter beginnings of
@@ -214,13 +215,14 @@ def short_forms(full_name: str) -> List[str]:
 def _short_forms(text: str, vocab: Vocabulary, known: Sequence[str], facts: List[Fact]) -> None:
     pairs = [(form, name) for name in known for form in short_forms(name)]
     for form, full in sorted(pairs, key=lambda pair: -len(pair[0])):
-        for m in re.finditer(re.escape(form), text):
-            start, end = m.start(), m.end()
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
             # 老边 of 老边饺子馆 said as 老边区 is the district.
-            if any(text.startswith(p, start) and len(p) > len(form) for p in vocab.places):
-                continue
-            if _free(facts, start, end):
+            place = vocab.place_re.match(text, start)
+            if not (place and place.end() > end) and _free(facts, start, end):
                 facts.append(Fact("enterprise", form, full, start, end))
+            start = text.find(form, end)
 
 
 def _places(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
@@ -239,7 +241,7 @@ def _places(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
             bare
             and HAN.match(before or "x")
             and before not in vocab.place_lead
-            and not any(text.endswith(city, 0, start) for city in vocab.city_names)
+            and not vocab.city_before_re.search(text, 0, start)
         ):
             continue
         facts.append(Fact(place.kind, name, place.value, start, end))
@@ -247,28 +249,25 @@ def _places(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
 
 def _people(text: str, vocab: Vocabulary, facts: List[Fact], named_only: bool) -> None:
     """Names after a cue (我叫张立新) when `named_only`, else titles and family names."""
-    sur = re.escape(vocab.surnames)
     candidates: List[Tuple[int, int]] = []
     if named_only:
-        cues = "|".join(map(re.escape, vocab.name_cues))
-        for m in re.finditer(rf"(?:{cues})([{sur}][\u4e00-\u9fff]{{1,2}})", text):
+        for m in vocab.cued_name_re.finditer(text):
             name = m.group(1)
-            if name[1] in vocab.name_stops or any(name.startswith(p) for p in vocab.places):
+            if name[1] in vocab.name_stops or vocab.place_re.match(name):
                 continue
             if len(name) == 3 and name[2] in vocab.name_stops:
                 name = name[:2]
             candidates.append((m.start(1), m.start(1) + len(name)))
     else:
-        titles = "|".join(map(re.escape, vocab.titles))
-        for m in re.finditer(rf"([{sur}])({titles})", text):
+        for m in vocab.titled_re.finditer(text):
             if _title_fits(text, m.start(), m.end(), m.group(2), vocab):
                 candidates.append((m.start(), m.end()))
         # 小刘, 老李: between word boundaries only (老李家熏肉 is a shop's name).
-        for m in re.finditer(rf"[小老]([{sur}])", text):
+        for m in vocab.familiar_re.finditer(text):
             after = text[m.end() : m.end() + 1]
             if not HAN.match(after or "x") or after in vocab.name_stops:
                 candidates.append((m.start(), m.end()))
-        for m in re.finditer(rf"姓([{sur}])", text):
+        for m in vocab.family_name_re.finditer(text):
             candidates.append((m.start() + 1, m.end()))
     for start, end in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
         if _free(facts, start, end):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, Iterable, List
 
 import yaml
 
@@ -71,10 +71,25 @@ class Vocabulary:
                 if len(base) >= 3 or base in short_ok:
                     found.setdefault(base, Place(base, "district", value, implied))
         self.places = found
-        self.place_re = re.compile("|".join(sorted(map(re.escape, found), key=len, reverse=True)))
+        self.place_re = _alternation(found)
         self.city_names = frozenset(cities)
         prefixes = ["辽宁省", "辽宁"] + [p for p in found if len(p) >= 2]
-        self.region_prefixes = sorted(prefixes, key=len, reverse=True)
+        self.region_re = _alternation(prefixes)
+        cities_full = [f"{c}市" for c in cities] + cities
+        # A city's name right before a position (铁岭开原: 开原 follows 铁岭).
+        self.city_before_re = re.compile(f"(?:{'|'.join(map(re.escape, cities_full))})$")
+        sur = re.escape(self.surnames)
+        cues = "|".join(map(re.escape, self.name_cues))
+        titles = "|".join(map(re.escape, self.titles))
+        self.cued_name_re = re.compile(rf"(?:{cues})([{sur}][\u4e00-\u9fff]{{1,2}})")
+        self.titled_re = re.compile(rf"([{sur}])({titles})")
+        self.familiar_re = re.compile(rf"[小老]([{sur}])")
+        self.family_name_re = re.compile(rf"姓([{sur}])")
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for many words, the longest first so that 沈阳市 wins over 沈阳."""
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
 
 
 def _strs(items: object) -> List[str]:
