@@ -9,6 +9,13 @@ figures on `heldout` are no longer held-out). Each line lists the
 expected facts by kind; a line may carry `context`, earlier caller lines of the same call
 (short forms of an enterprise named there count). Facts are compared per line as sets of values:
 cities by short name, districts by full name, phone and ID numbers masked, other kinds as said.
+
+How the sets are annotated: an enterprise as said (with its region if said, 沈阳市宏达机械有限公司;
+a short form only when the full name came earlier in `context`); a person as said (王先生, 小刘,
+张立新; 姓王 gives 王); a city said outside a name (沈阳 of 沈阳市宏达… is not one); a district by
+its official name (宽甸县 → 宽甸满族自治县); an amount with its currency word but without 整; a
+duration with 快 / 近 / 不到 but without 整整, and not the period of a rate (一个月三千五); a date
+of an event (去年十月, 两个星期前) apart from a deadline (下周一之前, 后天, 今天必须…).
 """
 
 from __future__ import annotations
