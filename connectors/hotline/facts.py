@@ -150,8 +150,13 @@ def _enterprises(text: str, vocab: Vocabulary, facts: List[Fact]) -> List[str]:
             if at + len(word) > cut:
                 cut, cut_word = at + len(word), word
         name = text[cut:end]
-        # "开了个小卖店", "一家饭店": after an indefinite word comes a kind of business, not a name.
+        # "开了个小卖店", "一家饭店": after an indefinite word comes a kind of business, not a name;
+        # "出租车公司叫…": a name follows 叫; "来店里": 店 is the place, not a name's end.
         if cut_word in vocab.kind_words or not _is_name(name[: -len(suffix)], vocab):
+            continue
+        if re.match(r"叫|名叫|名字叫", text[end:]) or (
+            len(suffix) == 1 and re.match(r"里|内|外|门口", text[end:])
+        ):
             continue
         if not _free(facts, cut, end):
             continue
@@ -262,9 +267,12 @@ def _people(text: str, vocab: Vocabulary, facts: List[Fact], named_only: bool) -
         for m in vocab.titled_re.finditer(text):
             if _title_fits(text, m.start(), m.end(), m.group(2), vocab):
                 candidates.append((m.start(), m.end()))
-        # 小刘, 老李: between word boundaries only (老李家熏肉 is a shop's name).
+        # 小刘, 老李: between word boundaries only (老李家熏肉 is a shop's name, 养老金 money).
         for m in vocab.familiar_re.finditer(text):
             after = text[m.end() : m.end() + 1]
+            before = text[m.start() - 1 : m.start()] if m.start() else ""
+            if HAN.match(before or "x") and before not in vocab.place_lead + "叫找问说让给跟":
+                continue
             if not HAN.match(after or "x") or after in vocab.name_stops:
                 candidates.append((m.start(), m.end()))
         for m in vocab.family_name_re.finditer(text):

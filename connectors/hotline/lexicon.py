@@ -70,6 +70,10 @@ class Vocabulary:
                     continue
                 if len(base) >= 3 or base in short_ok:
                     found.setdefault(base, Place(base, "district", value, implied))
+        aliases: Dict[str, str] = words.get("district_aliases") or {}  # type: ignore[assignment]
+        for alias, name in aliases.items():
+            if name in found:
+                found[alias] = Place(alias, "district", name, found[name].city)
         self.places = found
         self.place_re = _alternation(found)
         self.city_names = frozenset(cities)

@@ -17,16 +17,18 @@ NUM = rf"(?:[0-9]+(?:\.[0-9]+)?|[{CN}]+)"
 SMALL = "一二三四五六七八九十两"
 DIGIT = "一二三四五六七八九"
 WEEKDAY = "一二三四五六日天"
-CURRENCY = r"(?:元|块钱|块|圆)"
+CURRENCY = r"(?:元|块钱|块|圆|毛钱|毛|角)"
+# 三块五, 两块八: a price's tenths follow 块 without a unit of their own.
+_TENTHS = rf"(?:(?<=块)[{DIGIT}](?![{CN}])(?:毛钱?)?)?"
 
 # Money: a number, a range (七八万), an approximation (多, 来, 余, 几), a magnitude, a currency.
 AMOUNT = re.compile(
     rf"(?:好几|几)?(?:[0-9]+(?:\.[0-9]+)?[万千]?|[{CN}]+)(?:[多来余几]?[万千])?[多来余几]?"
-    rf"(?:[{CN}](?![{CN}]))?{CURRENCY}?"
+    rf"(?:[{CN}](?![{CN}]))?{CURRENCY}?{_TENTHS}"
 )
 # A stretch of time: a count and a unit. 个月 (three months) is a duration, 十月 is a month.
 DURATION = re.compile(
-    rf"(?:将近|不到|差不多|快|近)?(?:{NUM}|半|好几|几|仨|俩)[多来几]?个?[多半]?"
+    rf"(?:将近|不到|差不多|快|近|大)?(?:{NUM}|半|好几|几|仨|俩)[多来几]?个?[多半]?"
     r"(?:月|年|星期|礼拜|周|天|小时|钟头)[多半]?"
 )
 # Lunar months (正月十五, 腊月二十三) name their day without 号.
@@ -90,12 +92,22 @@ def _yuan(number: float) -> str:
 
 def amount_value(text: str) -> Optional[str]:
     """The amount a work order files: "2.5万元", "1万余元", "约10万元", "7万至8万元", "数千元"."""
+    price = re.fullmatch(rf"(.+)块([{DIGIT}])(?:毛钱?)?", text)
+    if price:
+        whole = chinese_number(price.group(1))
+        tenths = chinese_number(price.group(2))
+        return f"{whole + tenths / 10:g}元" if whole is not None and tenths else None
+    dimes = re.fullmatch(r"(.+)(?:毛钱?|角)", text)
+    if dimes:
+        count = chinese_number(dimes.group(1))
+        return f"{count / 10:g}元" if count else None
     core = re.sub(rf"{CURRENCY}$", "", text)
-    # 七八万, 二三百: two neighbouring digits before the magnitude are a range.
-    ranged = re.fullmatch(rf"([{DIGIT}])([{DIGIT}])([十百千万]+)", core)
+    # 七八万, 二三百, 一百三四十万: two neighbouring digits before the magnitude are a range.
+    ranged = re.fullmatch(rf"(.*?[十百千万])?([{DIGIT}])([{DIGIT}])([十百千万]+)", core)
     if ranged:
-        low = chinese_number(ranged.group(1) + ranged.group(3))
-        high = chinese_number(ranged.group(2) + ranged.group(3))
+        head = ranged.group(1) or ""
+        low = chinese_number(head + ranged.group(2) + ranged.group(4))
+        high = chinese_number(head + ranged.group(3) + ranged.group(4))
         return f"{_yuan(low)}至{_yuan(high)}元" if low and high else None
     vague = re.fullmatch(r"(好几|几)([十百千万]+)", core)
     if vague:
@@ -172,8 +184,11 @@ def find_amounts(
         said, start, end = m.group(), m.start(), m.end()
         if not said or not _free(spans, start, end) or _glued(text, start, end):
             continue
-        if not re.search(rf"{CURRENCY}$", said):
-            if not (money_context or start in duration_ends):
+        if not re.search(rf"{CURRENCY}{_TENTHS}$", said):
+            # Without money words, a number of hundreds or more that counts nothing
+            # (一只一千多, 一亩一年给八百) is still money in these calls.
+            large = re.search(r"[百千万佰仟萬]", said)
+            if not (money_context or start in duration_ends or large):
                 continue
             if any(text.startswith(w, end) for w in not_after):
                 continue
