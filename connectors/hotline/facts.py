@@ -20,17 +20,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
-import cn2an
-import yaml
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 
 from core.masking import mask_id_number, mask_phone
 from core.patterns import find_patterns
 from core.text import normalize_text
-from knowledge.store import KNOWLEDGE_DIR
+
+from .lexicon import Vocabulary, vocabulary
+from .quantities import Span, amount_value, find_amounts, find_times, rate_periods
+
+__all__ = ["KINDS", "CallFacts", "Fact", "amount_value", "call_facts", "extract", "short_forms"]
 
 KINDS = (
     "enterprise",
@@ -46,51 +47,11 @@ KINDS = (
     "phone",
     "id_number",
 )
-DATA_FILE = Path(__file__).with_name("facts.yml")
-
-CN = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬兩"
-NUM = rf"(?:[0-9]+(?:\.[0-9]+)?|[{CN}]+)"
-SMALL = "一二三四五六七八九十两"
-WEEKDAY = "一二三四五六日天末"
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-# Money: a number, an approximation (多, 来, 余), a magnitude and a currency word.
-AMOUNT = re.compile(
-    rf"(?:[0-9]+(?:\.[0-9]+)?[万千]?|[{CN}]+)(?:[多来余]?[万千])?[多来余]?"
-    rf"(?:[{CN}](?![{CN}]))?(?:元|块钱|块|圆)?"
-)
-# A stretch of time: a count and a unit; 个月 (three months) is a duration, 十月 a month.
-DURATION = re.compile(
-    rf"(?:将近|快|近)?(?:{NUM}|半|好几|几)[多来几]?"
-    r"(?:个多月|个半月|个月|年|个星期|个礼拜|星期|礼拜|周|天|个小时|小时|个钟头|钟头)[多半]?"
-)
-_MONTH = rf"(?:[0-9]{{1,2}}|[{SMALL}]{{1,3}})月份?"
-_DAY = rf"(?:[0-9]{{1,2}}|[{SMALL}]{{1,3}})[日号]"
-_PART = r"(?:上午|下午|晚上|早上|中午|夜里)?"
-EVENT_DATE = re.compile(
-    "|".join(
-        [
-            rf"(?:19|20)[0-9]{{2}}年(?:{_MONTH})?(?:{_DAY})?",
-            rf"(?:大前年|前年|去年|今年)(?:年初|年底|年末|上半年|下半年|{_MONTH})?(?:{_DAY}|[初中下]旬)?",
-            rf"(?:上上?个?月|这个月|本月)(?:初|底|中旬|{_DAY})?",
-            rf"(?:上上?个?(?:周|星期|礼拜))[{WEEKDAY}]?",
-            rf"(?:这周|本周|这个?星期|这礼拜)[{WEEKDAY}]",
-            rf"(?:大前天|前天|昨天|昨儿个?|前儿个?|今天|今儿个?){_PART}",
-            rf"{_MONTH}(?:{_DAY})?{_PART}",
-            rf"(?:{NUM}|半|几)个?(?:年|月|星期|礼拜|周|天)(?:以前|之前|前)",
-        ]
-    )
-)
-FUTURE_DATE = re.compile(
-    rf"(?:大后天|后天|明天|明儿个?|下下?个?(?:周|星期|礼拜)[{WEEKDAY}]?|下个?月(?:初|底|{_DAY})?"
-    r"|明年(?:年初|年底)?|月底|月末|年底|年末|周末|过两天)"
-)
-BEFORE = re.compile(r"(?:之前|以前|前|为止)")
-# A relative past ("两个星期前") is an event date; other dates with 之前 are deadlines.
-_RELATIVE_PAST = re.compile(rf"^(?:{NUM}|半|几)个?(?:年|月|星期|礼拜|周|天)(?:以前|之前|前)$")
 MOBILE_SPACED = re.compile(r"(?<![0-9])1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9])")
 # The words before a name that make it the caller's own.
 SELF = re.compile(r"(我叫|我姓|我是|本人叫|本人姓|我就是|姓名是|名字叫)$")
+ID_SPACED = re.compile(r"(?<![0-9])(?:[0-9] ?){17}[0-9Xx](?![0-9])")
 LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-?[0-9]{7,8}(?![0-9])")
 
 
@@ -109,96 +70,6 @@ class Fact:
         return self.start < end and start < self.end
 
 
-@dataclass(frozen=True)
-class Place:
-    name: str
-    kind: str  # "city" or "district"
-    value: str  # the city's short name or the district's full name
-    city: str  # the city a district implies, "" when the name is shared
-
-
-class Vocabulary:
-    """facts.yml and knowledge/places.yml, read once."""
-
-    def __init__(self, words: Dict[str, object], places: Dict[str, object]) -> None:
-        self.surnames = str(words["surnames"]).replace(" ", "")
-        self.titles = sorted(_strs(words["titles"]), key=len, reverse=True)
-        self.name_cues = sorted(_strs(words["name_cues"]), key=len, reverse=True)
-        self.name_stops = str(words["name_stops"])
-        self.suffixes = sorted(_strs(words["enterprise_suffixes"]), key=len, reverse=True)
-        self.boundaries = sorted(_strs(words["enterprise_boundaries"]), key=len, reverse=True)
-        self.generic = frozenset(_strs(words["enterprise_generic"]))
-        self.industries = sorted(_strs(words["industries"]), key=len, reverse=True)
-        self.money_cues = _strs(words["money_cues"])
-        self.not_money_after = sorted(_strs(words["not_money_after"]), key=len, reverse=True)
-        shared = frozenset(_strs(words["districts_shared"]))
-        short_ok = frozenset(_strs(words["district_short"]))
-        liaoning: Dict[str, List[str]] = places["liaoning"]  # type: ignore[assignment]
-        cities = list(liaoning) + _strs(places["other_cities"])
-        found: Dict[str, Place] = {}
-        for city in cities:
-            found.setdefault(f"{city}市", Place(f"{city}市", "city", city, city))
-            found.setdefault(city, Place(city, "city", city, city))
-        for city, districts in liaoning.items():
-            for name in districts:
-                implied = "" if name in shared else city
-                found[name] = Place(name, "district", name, implied)
-                base = name[:-1]
-                if base in cities or name.endswith("自治县"):
-                    continue
-                if len(base) >= 3 or base in short_ok:
-                    found.setdefault(base, Place(base, "district", name, implied))
-        self.places = found
-        self.place_re = re.compile("|".join(sorted(map(re.escape, found), key=len, reverse=True)))
-        self.city_names = frozenset(cities)
-        prefixes = ["辽宁省", "辽宁"] + [p for p in found if len(p) >= 2]
-        self.region_prefixes = sorted(prefixes, key=len, reverse=True)
-
-
-def _strs(items: object) -> List[str]:
-    return [str(item) for item in items]  # type: ignore[attr-defined]
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    words = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
-    places = yaml.safe_load((KNOWLEDGE_DIR / "places.yml").read_text(encoding="utf-8"))
-    return Vocabulary(words, places)
-
-
-# ---- numbers ---------------------------------------------------------------------------------
-
-
-def chinese_number(text: str) -> Optional[float]:
-    """ "两万五" → 25000, "1.5万" → 15000, "叁万伍仟" → 35000; None when it is no number."""
-    text = text.replace("兩", "两").replace("萬", "万")
-    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([万千]?)", text)
-    if match:
-        scale = {"万": 10000, "千": 1000, "": 1}[match.group(2)]
-        return float(match.group(1)) * scale
-    try:
-        return float(cn2an.cn2an(text, "smart"))
-    except (ValueError, KeyError, IndexError):
-        return None
-
-
-def amount_value(text: str) -> Optional[str]:
-    """The amount a work order files: "2.5万元", "1万余元", "约10万元", "800元"."""
-    core = re.sub(r"(元|块钱|块|圆)$", "", text)
-    approx = ""
-    for word, mark in (("多", "余"), ("余", "余"), ("来", "约")):
-        if word in core:
-            approx = mark
-            core = core.replace(word, "")
-    number = chinese_number(core)
-    if number is None or number <= 0:
-        return None
-    shown = f"{number / 10000:g}万" if number >= 10000 else f"{number:g}"
-    if approx == "约":
-        return f"约{shown}元"
-    return f"{shown}{approx}元"
-
-
 # ---- extraction ------------------------------------------------------------------------------
 
 
@@ -211,10 +82,15 @@ def extract(line: str, known: Iterable[str] = ()) -> List[Fact]:
     _times(text, facts)
     enterprises = _enterprises(text, vocab, facts)
     _short_forms(text, vocab, [*known, *enterprises], facts)
+    _people(text, vocab, facts, named_only=True)
     _places(text, vocab, facts)
-    _people(text, vocab, facts)
+    _people(text, vocab, facts, named_only=False)
     _amounts(text, vocab, facts)
     return sorted(facts, key=lambda f: (f.start, f.kind))
+
+
+def _taken(facts: Sequence[Fact]) -> List[Tuple[int, int]]:
+    return [(f.start, f.end) for f in facts]
 
 
 def _free(facts: Sequence[Fact], start: int, end: int) -> bool:
@@ -233,6 +109,11 @@ def _numbers(text: str, facts: List[Fact]) -> None:
             continue  # a misheard code is not filed; the agent asks for it again
         elif m.entity in ("uscc", "case_number"):
             facts.append(Fact(m.entity, text[m.start : m.end], str(m.value), m.start, m.end))
+    for found in ID_SPACED.finditer(text):
+        digits = found.group().replace(" ", "").upper()
+        if _free(facts, found.start(), found.end()) and ric.is_valid(digits):
+            masked = mask_id_number(digits)
+            facts.append(Fact("id_number", masked, masked, found.start(), found.end()))
     for pattern in (MOBILE_SPACED, LANDLINE):
         for found in pattern.finditer(text):
             if _free(facts, found.start(), found.end()):
@@ -241,56 +122,49 @@ def _numbers(text: str, facts: List[Fact]) -> None:
 
 
 def _times(text: str, facts: List[Fact]) -> None:
-    for pattern, kind in ((EVENT_DATE, "date"), (FUTURE_DATE, "deadline")):
-        for m in pattern.finditer(text):
-            start, end = m.start(), m.end()
-            if not _free(facts, start, end) or _inside_number(text, start, end):
-                continue
-            before = BEFORE.match(text, end)
-            if before and not _RELATIVE_PAST.match(m.group()):
-                end = before.end()
-                kind_here = "deadline"
-            else:
-                kind_here = kind
-            facts.append(Fact(kind_here, text[start:end], text[start:end], start, end))
-    for m in DURATION.finditer(text):
-        start, end = m.start(), m.end()
-        said = m.group()
-        if not _free(facts, start, end) or _inside_number(text, start, end):
-            continue
-        if re.match(r"[0-9]{3,}年", said) or text[max(0, start - 1) : start] in ("第", "每"):
-            continue
-        facts.append(Fact("duration", said, said, start, end))
-
-
-def _inside_number(text: str, start: int, end: int) -> bool:
-    return bool(re.match(r"[0-9A-Za-z]", text[start - 1 : start] if start else "")) or bool(
-        re.match(r"[0-9A-Za-z]", text[end : end + 1])
-    )
+    for span in find_times(text, _taken(facts)):
+        facts.append(Fact(span.kind, span.text, span.value, span.start, span.end))
 
 
 def _enterprises(text: str, vocab: Vocabulary, facts: List[Fact]) -> List[str]:
-    names: List[str] = []
+    places = [(m.start(), m.end()) for m in vocab.place_re.finditer(text)]
     ends: Dict[int, str] = {}
     for suffix in vocab.suffixes:  # longest first: 有限公司 wins over 公司 at the same end
-        for m in re.finditer(re.escape(suffix), text):
-            ends.setdefault(m.end(), suffix)
+        at = text.find(suffix)
+        while at >= 0:
+            # 瓦房店, 普兰店: a place name ending like a shop is no shop.
+            if not any(s < at + len(suffix) <= e and s < at for s, e in places):
+                ends.setdefault(at + len(suffix), suffix)
+            at = text.find(suffix, at + 1)
+    found: List[Fact] = []
     for end, suffix in sorted(ends.items()):
         stretch_start = end - len(suffix)
         while stretch_start > 0 and re.match(r"[\u4e00-\u9fff0-9A-Za-z]", text[stretch_start - 1]):
             stretch_start -= 1
-        stretch = text[stretch_start : end - len(suffix)]
-        cut = 0
+        cut, cut_word = stretch_start, ""
         for word in vocab.boundaries:
-            at = stretch.rfind(word)
-            if at >= 0 and at + len(word) > cut:
-                cut = at + len(word)
-        start = stretch_start + cut
-        name = text[start:end]
-        if _is_name(name[: len(name) - len(suffix)], vocab) and _free(facts, start, end):
-            facts.append(Fact("enterprise", name, name, start, end))
-            names.append(name)
-    return names
+            at = text.rfind(word, stretch_start, end - len(suffix))
+            # A boundary word inside a place name (和 of 太和区) cuts nothing.
+            if at < 0 or any(s <= at < e for s, e in places):
+                continue
+            if at + len(word) > cut:
+                cut, cut_word = at + len(word), word
+        name = text[cut:end]
+        # "开了个小卖店", "一家饭店": after an indefinite word comes a kind of business, not a name;
+        # "出租车公司叫…": a name follows 叫; "来店里": 店 is the place, not a name's end.
+        if cut_word in vocab.kind_words or not _is_name(name[: -len(suffix)], vocab):
+            continue
+        if re.match(r"叫|名叫|名字叫", text[end:]) or (
+            len(suffix) == 1 and re.match(r"里|内|外|门口", text[end:])
+        ):
+            continue
+        if not _free(facts, cut, end):
+            continue
+        # A longer name that holds an earlier one (…有限公司沈阳分公司, …集团有限公司) replaces it.
+        found = [f for f in found if not f.overlaps(cut, end)]
+        found.append(Fact("enterprise", name, name, cut, end))
+    facts.extend(found)
+    return [f.value for f in found]
 
 
 def _is_name(before_suffix: str, vocab: Vocabulary) -> bool:
@@ -309,9 +183,7 @@ def _split_generic(core: str, vocab: Vocabulary) -> List[str]:
     parts: List[str] = []
     rest = core
     while rest:
-        word = next(
-            (g for g in sorted(vocab.generic, key=len, reverse=True) if rest.startswith(g)), ""
-        )
+        word = next((g for g in vocab.generic_longest if rest.startswith(g)), "")
         if not word:
             return [core]
         parts.append(word)
@@ -320,119 +192,128 @@ def _split_generic(core: str, vocab: Vocabulary) -> List[str]:
 
 
 def _strip_region(name: str, vocab: Vocabulary) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for prefix in vocab.region_prefixes:
-            if name.startswith(prefix) and len(name) > len(prefix):
-                name = name[len(prefix) :]
-                changed = True
-                break
-    return name
+    """沈阳市铁西区鑫达汽车配件厂 → 鑫达汽车配件厂."""
+    while True:
+        m = vocab.region_re.match(name)
+        if not m or m.end() >= len(name):
+            return name
+        name = name[m.end() :]
 
 
+@lru_cache(maxsize=1024)
 def short_forms(full_name: str) -> List[str]:
-    """The names a caller uses for an enterprise once its full name was said, longest first."""
+    """The names a caller uses for an enterprise once its full name was said, longest first:
+    the name without its region (沈河老味道酒楼 → 老味道酒楼), then ever shorter beginnings of
+    its own part (宏达机械, 宏达), down to two characters."""
     vocab = vocabulary()
-    core = _strip_region(full_name, vocab)
+    regionless = _strip_region(full_name, vocab)
+    core = regionless
     for suffix in vocab.suffixes:
         if core.endswith(suffix) and len(core) > len(suffix):
             core = core[: -len(suffix)]
             break
-    forms = [core] if len(core) >= 2 else []
-    for word in vocab.industries:
-        if core.endswith(word) and len(core) - len(word) >= 2:
-            forms.append(core[: -len(word)])
-            break
-    return [f for f in forms if f != full_name and f not in vocab.generic]
+    forms = [regionless] if regionless != full_name else []
+    forms += [core[:size] for size in range(len(core), 1, -1)]
+    return [f for f in dict.fromkeys(forms) if f not in vocab.generic and f not in vocab.places]
 
 
 def _short_forms(text: str, vocab: Vocabulary, known: Sequence[str], facts: List[Fact]) -> None:
-    forms = sorted(
-        ((f, name) for name in known for f in short_forms(name)), key=lambda p: -len(p[0])
-    )
-    for form, full in forms:
-        for m in re.finditer(re.escape(form), text):
-            if _free(facts, m.start(), m.end()):
-                facts.append(Fact("enterprise", form, full, m.start(), m.end()))
+    pairs = [(form, name) for name in known for form in short_forms(name)]
+    for form, full in sorted(pairs, key=lambda pair: -len(pair[0])):
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            # 老边 of 老边饺子馆 said as 老边区 is the district.
+            place = vocab.place_re.match(text, start)
+            if not (place and place.end() > end) and _free(facts, start, end):
+                facts.append(Fact("enterprise", form, full, start, end))
+            start = text.find(form, end)
 
 
 def _places(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
     for m in vocab.place_re.finditer(text):
-        place = vocab.places[m.group()]
-        if _free(facts, m.start(), m.end()):
-            facts.append(Fact(place.kind, m.group(), place.value, m.start(), m.end()))
-
-
-def _people(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
-    sur = re.escape(vocab.surnames)
-    titles = "|".join(map(re.escape, vocab.titles))
-    candidates: List[Tuple[int, int]] = []
-    for m in re.finditer(rf"([{sur}])({titles})", text):
-        title = m.group(2)
-        before = text[m.start() - 1 : m.start()] if m.start() else ""
-        # One-character titles (总, 工, 姐) make words with the character before them (临时工).
-        after = text[m.end() : m.end() + 1]
-        # One-character titles (总, 工, 姐) also make words with the characters around them
-        # (临时工, 包工头): they count only between word boundaries.
-        if len(title) == 1 and (
-            (
-                HAN.match(before or "x")
-                and before not in "老小是的跟和给让叫找问那这个位说在把被对向"
-            )
-            or (HAN.match(after or "x") and after not in vocab.name_stops)
+        name, start, end = m.group(), m.start(), m.end()
+        place = vocab.places[name]
+        if not _free(facts, start, end):
+            continue
+        # "郑州的郑" spells a family name.
+        if text.startswith(f"的{name[0]}", end):
+            continue
+        # A district said without 区 or 县 (凌河) inside other words (大凌河) is not meant.
+        before = text[start - 1 : start] if start else ""
+        bare = name != place.value and place.kind == "district"
+        if (
+            bare
+            and HAN.match(before or "x")
+            and before not in vocab.place_lead
+            and not vocab.city_before_re.search(text, 0, start)
         ):
             continue
-        if title == "总" and re.match(r"[部共算之结体计额数量局]", text[m.end() : m.end() + 1]):
-            continue
-        candidates.append((m.start(), m.end()))
-    for m in re.finditer(rf"姓([{sur}])", text):
-        candidates.append((m.start() + 1, m.end()))
-    cues = "|".join(map(re.escape, vocab.name_cues))
-    for m in re.finditer(rf"(?:{cues})([{sur}][\u4e00-\u9fff]{{1,2}})", text):
-        name = m.group(1)
-        if name[1] in vocab.name_stops:
-            continue
-        if len(name) == 3 and name[2] in vocab.name_stops:
-            name = name[:2]
-        candidates.append((m.start(1), m.start(1) + len(name)))
+        facts.append(Fact(place.kind, name, place.value, start, end))
+
+
+def _people(text: str, vocab: Vocabulary, facts: List[Fact], named_only: bool) -> None:
+    """Names after a cue (我叫张立新) when `named_only`, else titles and family names."""
+    candidates: List[Tuple[int, int]] = []
+    if named_only:
+        for m in vocab.cued_name_re.finditer(text):
+            name = m.group(1)
+            if name[1] in vocab.name_stops or vocab.place_re.match(name):
+                continue
+            if len(name) == 3 and name[2] in vocab.name_stops:
+                name = name[:2]
+            candidates.append((m.start(1), m.start(1) + len(name)))
+    else:
+        for m in vocab.titled_re.finditer(text):
+            if _title_fits(text, m.start(), m.end(), m.group(2), vocab):
+                candidates.append((m.start(), m.end()))
+        # 小刘, 老李: between word boundaries only (老李家熏肉 is a shop's name, 养老金 money).
+        for m in vocab.familiar_re.finditer(text):
+            after = text[m.end() : m.end() + 1]
+            before = text[m.start() - 1 : m.start()] if m.start() else ""
+            if HAN.match(before or "x") and before not in vocab.place_lead + "叫找问说让给跟":
+                continue
+            if not HAN.match(after or "x") or after in vocab.name_stops:
+                candidates.append((m.start(), m.end()))
+        for m in vocab.family_name_re.finditer(text):
+            candidates.append((m.start() + 1, m.end()))
     for start, end in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
         if _free(facts, start, end):
             role = "caller" if SELF.search(text[max(0, start - 4) : start]) else ""
             facts.append(Fact("person", text[start:end], text[start:end], start, end, role))
 
 
+def _title_fits(text: str, start: int, end: int, title: str, vocab: Vocabulary) -> bool:
+    """Whether a family name with a title is a person: one-character titles (工, 姐) also make
+    words with the characters around them (临时工, 包工头), so they count only at boundaries."""
+    if len(title) > 1:
+        return True
+    before = text[start - 1 : start] if start else ""
+    after = text[end : end + 1]
+    if HAN.match(before or "x") and before not in vocab.place_lead + "老小叫找问位说让给跟":
+        return False
+    if title == "总":
+        return not re.match(r"[部共算之结体计额数量局]", after)
+    return not HAN.match(after or "x") or after in vocab.name_stops
+
+
 def _amounts(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
-    money_context = any(cue in text for cue in vocab.money_cues)
-    for m in AMOUNT.finditer(text):
-        said = m.group()
-        start, end = m.start(), m.end()
-        if not said or not _free(facts, start, end) or _inside_number(text, start, end):
-            continue
-        has_unit = bool(re.search(r"(元|块钱|块|圆)$", said))
-        after = text[end:]
-        after_duration = any(f.kind == "duration" and f.end == start for f in facts)
-        if not has_unit:
-            if not (money_context or after_duration) or any(
-                after.startswith(w) for w in vocab.not_money_after
-            ):
-                continue
-            if re.fullmatch(r"[0-9]+", said):
-                continue
-            if not re.search(r"[十百千万佰仟拾萬]", said):
-                continue
-        value = amount_value(said)
-        if value is None or (
-            not has_unit and (chinese_number(re.sub("[多来余]", "", said)) or 0) < 10
-        ):
-            continue
-        facts.append(Fact("amount", said, value, start, end))
-    # "一年也就挣个十来万", "一个月三千五": one unit of time before an amount in the same clause
-    # is the period of a rate, not how long something lasted.
-    for fact in [f for f in facts if f.kind == "duration" and f.text.startswith("一")]:
-        clause = re.split(r"[,，。!！?？;；]", text[fact.end :])[0]
-        if any(f.kind == "amount" and fact.end <= f.start <= fact.end + len(clause) for f in facts):
-            facts.remove(fact)
+    durations = [f for f in facts if f.kind == "duration"]
+    found = find_amounts(
+        text,
+        _taken(facts),
+        vocab.money_cues,
+        vocab.not_money_after,
+        [f.end for f in durations],
+    )
+    facts.extend(Fact("amount", a.text, a.value, a.start, a.end) for a in found)
+    spans = [_span(f) for f in durations]
+    for period in rate_periods(text, spans, found):
+        facts[:] = [f for f in facts if not (f.kind == "duration" and f.start == period.start)]
+
+
+def _span(fact: Fact) -> Span:
+    return Span(fact.kind, fact.start, fact.end, fact.text, fact.value)
 
 
 # ---- a call ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from core.text import normalize_text
 from knowledge.labels import intent_label
 
 from .dispatch import category_label
@@ -70,8 +71,15 @@ def who(facts: CallFacts) -> str:
 
 
 def others(facts: CallFacts) -> List[str]:
-    """People the caller named who are not the caller (李科长, 刘某)."""
-    return [person_name(f.value) for f in facts.facts if f.kind == "person" and not f.role]
+    """People named who are not the caller (李科长, 刘某); "姓钱" then "钱经理" is one."""
+    names = [f.value for f in facts.facts if f.kind == "person" and not f.role]
+    caller = facts.caller()
+    return [
+        person_name(name)
+        for name in names
+        if name != caller
+        and not (len(name) == 1 and any(len(o) > 1 and o.startswith(name) for o in names))
+    ]
 
 
 def where(facts: CallFacts) -> str:
@@ -82,7 +90,11 @@ def where(facts: CallFacts) -> str:
         place = ""
     text = f"{place}{district}"
     enterprise = facts.enterprise
-    if enterprise and text and enterprise.startswith(text):
+    if (
+        enterprise
+        and text
+        and (enterprise.startswith(text) or (text == f"{city}市" and enterprise.startswith(city)))
+    ):
         return ""
     return text
 
@@ -127,6 +139,7 @@ def references(facts: CallFacts) -> str:
 def compose(facts: CallFacts, category: Optional[str], caller_text: str = "") -> str:
     """One or two sentences an agent can file, from the facts and fixed phrases only."""
     data = phrases()
+    caller_text = normalize_text(caller_text)
     subject = who(facts)
     place = where(facts)
     if place:
@@ -140,7 +153,10 @@ def compose(facts: CallFacts, category: Optional[str], caller_text: str = "") ->
     requests = _heard(data["requests"], caller_text)
     by_category: Dict[str, str] = data["by_category"]  # type: ignore[assignment]
     ask = requests[0] if requests else by_category.get(category or "", "")
-    first = f"{subject}反映{what}"
+    verb = "咨询" if not issues and category in data["asking"] else "反映"  # type: ignore[operator]
+    if verb == "咨询" and ask.startswith("咨询"):
+        ask = f"具体为{ask[2:]}"
+    first = f"{subject}{verb}{what}"
     if detail:
         first += f"({detail})"
     first += f",{ask}。" if ask else "。"

@@ -37,7 +37,10 @@ def test_a_district_several_cities_have_implies_none() -> None:
 
 
 def test_short_forms_of_an_enterprise_map_to_its_full_name() -> None:
-    assert short_forms("沈阳市宏达机械有限公司") == ["宏达机械", "宏达"]
+    forms = short_forms("沈阳市宏达机械有限公司")
+    assert forms[0] == "宏达机械有限公司" and forms[-1] == "宏达" and "宏达机械" in forms
+    # A district named like the enterprise is the district.
+    assert kinds("我们在老边区那边", ("营口老边饺子馆",)) == {"district": ["老边区"]}
     facts = call_facts(["我们是沈阳市宏达机械有限公司", "宏达这边下周就要签合同了"])
     later = extract("宏达这边下周就要签合同了", facts.values("enterprise"))
     assert [(f.text, f.value) for f in later if f.kind == "enterprise"] == [

@@ -31,7 +31,10 @@ def test_the_summary_is_rebuilt_as_the_call_goes_on() -> None:
     ]
     first = composed("credit_repair", *lines[:1])
     second = composed("credit_repair", *lines)
-    assert first.startswith("沈阳市宏达机械有限公司(来电人王某)反映")
+    assert (
+        first
+        == "沈阳市宏达机械有限公司(来电人王某)咨询信用修复与经营异常名录事项,具体为信用修复办理。"
+    )
     assert "被列入经营异常名录" not in first
     assert "被列入经营异常名录" in second and "时间去年" in second
 
@@ -65,3 +68,20 @@ def test_the_agents_edit_is_kept_while_the_facts_change() -> None:
     cleared = summarize(facts, "credit_repair", agent_text="  ")
     assert not cleared.edited and cleared.text == later.composed
     assert not re.search(r"[0-9]{11}", cleared.text.replace("91210100MA0XK3R2LY", ""))
+
+
+def test_a_question_reads_as_one_and_traditional_chinese_is_understood() -> None:
+    asked = composed("residence_permit", "我是沈阳于洪区的,想问问居住证咋办")
+    assert asked == "来电人(沈阳市于洪区)咨询居住证办理事项,具体为办理方式。"
+    reported = composed("business_complaint", "我們是瀋陽鐵西區的企業,老闆欠了三個月工資")
+    assert "被拖欠工资" in reported and "三个月" in reported
+
+
+def test_a_person_named_twice_is_listed_once_and_the_name_says_the_city() -> None:
+    text = composed(
+        "credit_repair",
+        "我们公司叫沈阳顺恒达商贸有限公司,被列入经营异常了",
+        "经办的人姓钱,钱经理说下礼拜一前得移出去",
+    )
+    assert text.startswith("沈阳顺恒达商贸有限公司反映")
+    assert "涉及人员钱经理" in text and "钱某" not in text
