@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from typing import Any, Dict
 
 import pytest
 
 from connectors.hotline.handover import build
 from tests.gateway.fixtures import RunningGateway
+from tests.gateway.wechat_peer import message_xml
 
 
 def tracker(*events: Dict[str, Any], **slots: Any) -> Dict[str, Any]:
@@ -63,3 +66,23 @@ def test_asking_for_a_person_in_the_web_chat_queues_it_on_the_desk(
     assert handover["channel"] == "web"
     assert handover["answered"]
     assert "13812345678" not in str(handover) and "138****5678" in str(handover)
+
+
+@pytest.mark.rasa
+def test_asking_for_a_person_on_wechat_queues_it_on_the_desk(gateway: RunningGateway) -> None:
+    user = "o" + uuid.uuid4().hex[:27]
+    for words in ("驾驶证丢了怎么补办", "转人工"):
+        xml = message_xml(user, gateway.wechat.account, "text", Content=words)
+        with gateway.client() as client:
+            assert gateway.wechat.post(client, xml, "safe").status_code == 200
+    # WeChat's reply goes out first; the handover follows it.
+    deadline = time.monotonic() + 10
+    with gateway.login("agent") as desk:
+        while time.monotonic() < deadline:
+            queued = desk.get("/api/agent/handovers").json()
+            mine = [h for h in queued if "驾驶证丢了怎么补办" in h["questions"]]
+            if mine:
+                break
+            time.sleep(0.2)
+    assert mine and mine[-1]["channel"] == "wechat"
+    assert user not in str(mine[-1])
