@@ -8,6 +8,7 @@ import logging
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any, AsyncIterator, Dict, List, Optional, Set
+from weakref import WeakValueDictionary
 
 from pydantic import BaseModel
 from redis.asyncio import Redis
@@ -74,13 +75,18 @@ class CallStore:
         self.redis = redis
         self.prefix = prefix
         # Utterances of one call are applied one at a time, so none overwrites another's update.
-        self._locks: Dict[str, asyncio.Lock] = {}
+        # Weakly held: a lock lives while an update holds or awaits it, so the locks of ended
+        # calls and of callers' histories do not pile up in a long-running process.
+        self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
     def lock(self, name: str) -> AbstractAsyncContextManager[None]:
         """Exclusive use of one call (or caller history) by name, across every gateway that
         shares the Redis; within this process only when there is none."""
         if self.redis is None:
-            return _held(self._locks.setdefault(name, asyncio.Lock()))
+            lock = self._locks.get(name)
+            if lock is None:
+                lock = self._locks[name] = asyncio.Lock()
+            return _held(lock)
         return self._redis_lock(name)
 
     @asynccontextmanager
@@ -115,8 +121,6 @@ class CallStore:
 
     async def put(self, state: CallState) -> None:
         await self.store.set(f"hotline:call:{state.call_id}", state.model_dump_json(), self.ttl)
-        if state.ended_at is not None:
-            self._locks.pop(state.call_id, None)
 
 
 @asynccontextmanager
@@ -234,6 +238,7 @@ class CallFeed:
         # redis-py types stream replies loosely: [(id, {field: value})], per stream for XREAD.
         history: Any
         batch: Any
+        pause = 1.0
         while True:
             try:
                 if last == "$":
@@ -245,9 +250,12 @@ class CallFeed:
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError, TimeoutError) as error:
+                # Redis down: try again, less often the longer it lasts (at most every 10 s).
                 logger.warning("hotline.feed_read_failed error=%s", type(error).__name__)
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 10.0)
                 continue
+            pause = 1.0
             for _stream, entries in batch or []:
                 for entry_id, fields in entries:
                     last = entry_id
