@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     hotline_secret: str = ""
     hotline_timestamp_window: int = 300
     hotline_call_ttl: int = Field(default=4 * 3600, description="seconds a call's state is kept")
+    hotline_caller_key: str = Field(
+        default="", description="HMAC key under which caller numbers are remembered (hashed)"
+    )
+    hotline_repeat_window: int = Field(
+        default=30 * 86400, description="seconds a caller's earlier work orders are shown"
+    )
     feedback_database_url: str = ""
 
     # Trainers' review inbox (bot/review) and its /trainer page in the gateway.
@@ -188,6 +194,9 @@ class Settings(BaseSettings):
 
     def resolved_hotline_secret(self) -> str:
         return self.hotline_secret or _runtime_secret("hotline_secret")
+
+    def resolved_hotline_caller_key(self) -> str:
+        return self.hotline_caller_key or _runtime_secret("hotline_caller_key")
 
     def resolved_feedback_database_url(self) -> str:
         if self.feedback_database_url:

@@ -235,14 +235,15 @@ class RasaClient:
                 raise RasaUnavailable(f"invalid JSON from {url}") from error
         raise RasaUnavailable(last)
 
-    async def _recorded_replies(
-        self, url: str, sender_id: str, message_id: str
-    ) -> Optional[List[Any]]:
-        """The replies the tracker (read through `url`) holds for `message_id`, else None."""
+    async def tracker(self, sender_id: str, include: str = "APPLIED") -> Dict[str, Any]:
+        """The conversation's tracker (slots and events), from the replica that holds it."""
+        return await self._tracker(self.replicas_for(sender_id)[0], sender_id, include)
+
+    async def _tracker(self, url: str, sender_id: str, include: str) -> Dict[str, Any]:
         try:
             response = await self.http.get(
                 f"{url}/conversations/{quote(sender_id, safe=':')}/tracker",
-                params={"token": self.token, "include_events": "ALL"},
+                params={"token": self.token, "include_events": include},
                 timeout=self._timeout(self.parse_timeout),
             )
         except httpx.HTTPError as error:
@@ -250,9 +251,18 @@ class RasaClient:
         if response.status_code != 200:
             raise RasaUnavailable(f"HTTP {response.status_code} reading the tracker")
         try:
-            events = response.json().get("events") or []
-        except (ValueError, AttributeError) as error:
+            data = response.json()
+        except ValueError as error:
             raise RasaUnavailable("invalid tracker JSON") from error
+        if not isinstance(data, dict):
+            raise RasaUnavailable("invalid tracker JSON")
+        return data
+
+    async def _recorded_replies(
+        self, url: str, sender_id: str, message_id: str
+    ) -> Optional[List[Any]]:
+        """The replies the tracker (read through `url`) holds for `message_id`, else None."""
+        events = (await self._tracker(url, sender_id, "ALL")).get("events") or []
         return replies_recorded([e for e in events if isinstance(e, dict)], message_id)
 
     def _mark_down(self, url: str, reason: str) -> None:

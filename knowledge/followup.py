@@ -92,6 +92,21 @@ _ELLIPSIS_ANY = ("这种情况", "这样的话", "那样的话", "这个情况",
 _CASE_PUSH = re.compile(
     r"催|加急|加快|快点|督办|还没(办|处理|回复|结果)|什么时候(办完|有结果|处理)|多久(办完|有结果|处理)"
 )
+# A caller turning to another matter within one call ("另外还想问一下", "对了,还有个事").
+_SWITCH = re.compile(
+    r"^(对了|顺便|顺带|另外|还有)|另外(还)?(想|要)?(问|咨询|反映)|还有(一)?(个|件)(事|问题)|"
+    r"(还|再)想(问|咨询|反映)|再问(一)?(个|下)|顺便(问|咨询)|别的事"
+)
+# Chasing a request made earlier (催办): a push word, or "still not handled" said of something
+# reported before. "能不能快点移出来" alone hurries the request being made, it chases nothing.
+_CHASE = re.compile(r"催办|督办|催(一下|一催|催)|帮我催|给催")
+_STILL_NOT = re.compile(
+    r"(还|一直|怎么|咋|始终)(是)?(没|没有|不见)(人)?(处理|办|回复|回电|答复|解决|管|理|下文|消息|动静|联系|回音|反馈)"
+)
+_EARLIER = re.compile(
+    r"打过|打了(好几|几|两|三)?(次|回|遍)?电话|来过电话|(反映|投诉|举报|报|提|说)过|之前|上次|上回|"
+    r"上周|上个月|前几天|前两天|前段时间|工单|好几次|几次了|半个月了|一个月了|这么久"
+)
 _PUNCT = re.compile(r"[\s,.!?;:、,。!?;:~…\"'“”‘’()()]+")
 # Words that carry no subject of their own in a follow-up ("在大连呢", "那沈阳的话").
 _PLACE_FILLER = re.compile(
@@ -160,6 +175,8 @@ class Cues:
     small_talk: bool = False
     short: bool = False
     terms: FrozenSet[str] = field(default_factory=frozenset)
+    switches: bool = False
+    chases: bool = False
 
     @property
     def follows_up(self) -> bool:
@@ -201,6 +218,18 @@ def is_elliptical(text: str) -> bool:
         or bare.endswith("呢")
         or any(marker in bare for marker in _ELLIPSIS_ANY)
     )
+
+
+def changes_subject(text: str) -> bool:
+    """The message turns to another matter ("对了,还有个事", "另外想问一下", "换个问题")."""
+    bare = _strip(text)
+    return bool(_SWITCH.search(bare) or _CLEAR.search(bare))
+
+
+def chases_earlier_request(text: str) -> bool:
+    """The message chases a request made before (催办), not the one being made."""
+    bare = _strip(text)
+    return bool(_CHASE.search(bare) or (_STILL_NOT.search(bare) and _EARLIER.search(bare)))
 
 
 def city_named(text: str, cities: Iterable[str]) -> Optional[str]:
@@ -267,4 +296,6 @@ def read_cues(text: str, cities: Optional[Iterable[str]] = None) -> Cues:
         small_talk=is_small_talk(text),
         short=0 < len(bare) <= 6,
         terms=terms_in(text),
+        switches=changes_subject(text),
+        chases=chases_earlier_request(text),
     )

@@ -38,6 +38,7 @@ def watch_settings(settings: Settings) -> None:
         settings.wechat_app_secret,
         settings.wechat_aes_key,
         settings.hotline_secret,
+        settings.resolved_hotline_caller_key(),
         settings.rasa_token,
         settings.service_api_key,
         settings.session_secret,

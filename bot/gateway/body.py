@@ -23,6 +23,7 @@ MAX_BODY_BYTES = 1024 * KIB
 ROUTE_LIMITS: Tuple[Tuple[str, int], ...] = (
     ("/api/chat", 24 * KIB),  # a message of WEB_MESSAGE_MAX_CHARS (2000)
     ("/api/agent/feedback", 64 * KIB),  # edited text of up to 4000 characters
+    ("/api/agent/calls/", 4 * KIB),  # a category key
     ("/webhooks/hotline/", 32 * KIB),  # an utterance of up to 2000 characters
     ("/webhooks/wechat", 256 * KIB),  # WeChat's messages are a few KiB of XML
 )

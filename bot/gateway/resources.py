@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Optional, Tuple
@@ -12,8 +13,10 @@ from redis.asyncio import Redis
 
 from bot.settings import Settings
 from connectors.hotline.assist import AgentAssist
+from connectors.hotline.callers import CallerHistory
 from connectors.hotline.calls import CallFeed, CallStore
 from connectors.hotline.feedback import FeedbackStore
+from connectors.hotline.handover import HandoverDesk
 from connectors.hotline.service import HotlineService
 from connectors.http_logs import hide_query_strings
 from connectors.limits import RateLimiter
@@ -47,6 +50,7 @@ class Resources:
     wechat_config: Optional[WeChatConfig]
     hotline: HotlineService
     feed: CallFeed
+    handover: HandoverDesk
     limiter: RateLimiter
     replay: ReplayGuard
     accounts: AccountStore
@@ -55,8 +59,14 @@ class Resources:
     login_limiter: RateLimiter
     trusted_proxies: Tuple[Network, ...]
     sso_proxies: Tuple[Network, ...]
+    # Reads the shared call feed when Redis is configured (CallFeed.follow).
+    feed_reader: Optional[asyncio.Task[None]] = None
 
     async def close(self) -> None:
+        if self.feed_reader is not None:
+            self.feed_reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.feed_reader
         self.accounts.close()
         if self.wechat is not None:
             await self.wechat.close()
@@ -96,6 +106,12 @@ async def open_resources(settings: Settings) -> Resources:
     limiter = RateLimiter(
         store, settings.rate_limit_user, settings.rate_limit_ip, settings.rate_limit_window
     )
+    feed = CallFeed(
+        max_subscribers=settings.agent_feed_max_subscribers,
+        redis=redis,
+        block_ms=max(50, int(settings.redis_socket_timeout * 500)),
+    )
+    handover = HandoverDesk(rasa.tracker, feed.publish_handover)
     wechat_config: Optional[WeChatConfig] = None
     wechat: Optional[WeChatConnector] = None
     if settings.wechat_token:
@@ -118,15 +134,22 @@ async def open_resources(settings: Settings) -> Resources:
             else None
         )
         wechat = WeChatConnector(
-            rasa, api, store, settings.wechat_reply_budget, settings.wechat_dedupe_ttl
+            rasa,
+            api,
+            store,
+            settings.wechat_reply_budget,
+            settings.wechat_dedupe_ttl,
+            handover.hand_over,
         )
-    feed = CallFeed(max_subscribers=settings.agent_feed_max_subscribers)
     feedback = await asyncio.to_thread(FeedbackStore, settings.resolved_feedback_database_url())
     hotline = HotlineService(
-        CallStore(store, settings.hotline_call_ttl),
+        CallStore(store, settings.hotline_call_ttl, redis),
         feed,
         AgentAssist(rasa, default_index),
         feedback,
+        CallerHistory(
+            store, settings.resolved_hotline_caller_key(), settings.hotline_repeat_window
+        ),
     )
     accounts = await asyncio.to_thread(AccountStore, settings.resolved_feedback_database_url())
     if not await asyncio.to_thread(accounts.has_admin):
@@ -145,7 +168,7 @@ async def open_resources(settings: Settings) -> Resources:
         bool(redis),
         "on" if wechat else "off",
     )
-    return Resources(
+    resources = Resources(
         settings,
         http,
         redis,
@@ -155,6 +178,7 @@ async def open_resources(settings: Settings) -> Resources:
         wechat_config,
         hotline,
         feed,
+        handover,
         limiter,
         ReplayGuard(store),
         accounts,
@@ -164,3 +188,6 @@ async def open_resources(settings: Settings) -> Resources:
         parse_networks(settings.trusted_proxies),
         parse_networks(settings.sso_proxies),
     )
+    if redis is not None:
+        resources.feed_reader = asyncio.create_task(feed.follow())
+    return resources

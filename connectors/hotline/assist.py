@@ -6,14 +6,16 @@ import asyncio
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from connectors.rasa import RasaClient
-from core.masking import mask_id_number, mask_phone, mask_text
+from core.masking import mask_id_number, mask_phone
 from knowledge.answer import LEGAL_DISCLAIMER, needs_disclaimer
 from knowledge.schema import Entry
 from knowledge.search import KnowledgeIndex
 
-from . import workorder
+from . import subject, workorder
 from .calls import CallState
+from .facts import call_facts
 from .models import Assist, Suggestion
+from .summary import summarize
 
 # Entities shown to the agent and copied into the work order (docs/intents.md names).
 CALL_ENTITIES = frozenset(workorder.FIELD_LABELS)
@@ -34,11 +36,11 @@ def extract_entities(parse: Dict[str, Any]) -> Dict[str, str]:
     return found
 
 
-def topical_ranking(parse: Dict[str, Any], limit: int = 2) -> List[Tuple[str, float]]:
-    """The likeliest intents that name a topic, with their confidence."""
+def intent_ranking(parse: Dict[str, Any]) -> List[Tuple[str, float]]:
+    """NLU's intents for the line with their confidence, likeliest first."""
     ranking = parse.get("intent_ranking") or [parse.get("intent") or {}]
     pairs = [(str(i.get("name") or ""), float(i.get("confidence") or 0.0)) for i in ranking]
-    return [(n, c) for n, c in pairs if n and n not in workorder.CONTROL_INTENTS][:limit]
+    return [(n, c) for n, c in pairs if n]
 
 
 def suggestion_text(entry: Entry, city: Optional[str]) -> str:
@@ -89,30 +91,60 @@ class AgentAssist:
         previous = state.assist.entities if state.assist else {}
         entities = {**previous, **extract_entities(parse)}
         state.intents.append(intent)
-        ranking = topical_ranking(parse) if intent not in workorder.CONTROL_INTENTS else []
-        if ranking:
-            state.topic_text = mask_text(text, keep_references=True)
-            query, intents = text, [name for name, _ in ranking]
-        else:
-            # "沈阳" or "信用代码是…" alone is no question: it completes the call's topic, so
-            # search that topic again, now in the caller's city.
-            topic = workorder.topic_intent(state.intents)
-            query, intents = f"{state.topic_text} {text}".strip(), [topic] if topic else []
+        reading = subject.read_line(text, intent_ranking(parse))
+        state.readings.append(reading)
+        assist = await self.refresh(state, text, entities, reading)
+        return assist.model_copy(
+            update={"intent": intent, "intent_confidence": round(confidence, 3)}
+        )
+
+    async def refresh(
+        self,
+        state: CallState,
+        text: str,
+        entities: Dict[str, str],
+        reading: Optional[subject.LineReading] = None,
+    ) -> Assist:
+        """The suggestions and draft for the call's subject as its evidence now stands."""
+        category = subject.subject(state.readings, state.pinned)
+        answer_intent = subject.answer_intent(category)
+        texts = state.caller_texts()
+        opening = subject.opening_index(state.readings)
+        offset = len(texts) - len(state.readings)
+        if opening is not None and 0 <= opening + offset < len(texts):
+            state.topic_text = texts[opening + offset]
+        states_purpose = opening is not None and opening == len(state.readings) - 1
+        # A line that adds details, or asks more about the same matter, is searched together
+        # with the line that stated the purpose, under the call's subject.
+        query = text if states_purpose or not state.topic_text else f"{state.topic_text} {text}"
+        intents = [answer_intent] if answer_intent else []
+        if reading is not None and reading.kind in ("ask", "switch"):
+            intents += [n for n, _ in reading.ranking if n not in intents][:1]
         suggestions = (
             await asyncio.to_thread(suggest, self.index(), query, intents, entities.get("city"))
             if query
             else []
         )
-        if not suggestions and state.assist and not ranking:
+        if not suggestions and state.assist:
             suggestions = state.assist.suggestions
-        department = suggestions[0].department if suggestions else ""
-        order = workorder.draft(state.intents, state.caller_texts(), entities, department)
+        # The call's facts (enterprise, places and the city they imply, amounts …) are read
+        # from all its lines again: a short form said now may name the enterprise said before.
+        facts = call_facts(texts)
+        entities = {**entities, **facts.entities()}
+        city = workorder.jurisdiction([*facts.values("city"), facts.city])
+        if city:
+            entities["city"] = city
+        summary = summarize(facts, category, " ".join(texts), state.summary_edit)
+        order = workorder.draft(category, texts, entities, summary, bool(state.pinned))
+        if state.department:
+            order.department, order.department_pinned = state.department, True
+        last = state.assist
         return Assist(
             call_id=state.call_id,
-            intent=intent,
-            intent_confidence=round(confidence, 3),
+            intent=last.intent if last else "",
+            intent_confidence=last.intent_confidence if last else 0.0,
             suggestions=suggestions,
             entities=entities,
             work_order=order,
-            next_question=workorder.next_question(workorder.topic_intent(state.intents), entities),
+            next_question=workorder.next_question(category, entities),
         )

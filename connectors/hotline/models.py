@@ -45,11 +45,23 @@ class Suggestion(BaseModel):
     score: float
 
 
+class DepartmentChoice(BaseModel):
+    department: str
+    score: float
+    verified: bool = True
+
+
 class WorkOrder(BaseModel):
     category: str = ""
-    intent: str = ""
-    summary: str = ""
+    intent: str = ""  # the category's key: an intent of docs/intents.md, or case_urge (工单催办)
+    pinned: bool = False  # the agent chose the category; the caller's words no longer move it
+    summary: str = ""  # what the work order files: the agent's edit, else the composed one
+    summary_edited: bool = False
+    summary_composed: str = ""  # rebuilt from the call's facts on every line
     department: str = ""
+    department_confidence: float = 0.0
+    runners_up: List[DepartmentChoice] = []  # the next two units, one click away on the desk
+    department_pinned: bool = False
     urgency: Literal["一般", "较急", "紧急"] = "一般"
     fields: Dict[str, str] = {}
     missing: List[str] = []
@@ -65,6 +77,24 @@ class Assist(BaseModel):
     entities: Dict[str, str] = {}
     work_order: WorkOrder = WorkOrder()
     next_question: str = ""
+
+
+class CategoryPin(BaseModel):
+    """The category the agent fixes for a call (a key of GET /api/agent/categories); "" frees it."""
+
+    category: str = Field("", max_length=64)
+
+
+class DepartmentPin(BaseModel):
+    """The unit the agent dispatches the call's work order to; "" returns to the table's choice."""
+
+    department: str = Field("", max_length=64)
+
+
+class SummaryEdit(BaseModel):
+    """The agent's own summary of the call; "" hands it back to the composer."""
+
+    summary: str = Field("", max_length=1000)
 
 
 class Feedback(BaseModel):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from knowledge.labels import intent_label
+import yaml
 
-from .models import WorkOrder
+from knowledge.store import KNOWLEDGE_DIR
 
-# Intents that say nothing about what the call is about; they never set the category.
-CONTROL_INTENTS = frozenset(
-    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "inform", "nlu_fallback"}
-)
+from .dispatch import dispatch
+from .models import DepartmentChoice, WorkOrder
+from .subject import CASE_URGE, answer_intent, category_label
+from .summary import Summary
+
 ENTERPRISE_INTENTS = frozenset(
     {
         "business_registration",
@@ -25,6 +27,7 @@ ENTERPRISE_INTENTS = frozenset(
 
 # What an agent needs to file each kind of work order, in the order worth asking for it.
 REQUIRED: Dict[str, Tuple[str, ...]] = {
+    CASE_URGE: ("case_number",),
     "business_complaint": ("enterprise_name", "city", "uscc"),
     "credit_repair": ("enterprise_name", "uscc", "city"),
     "legal_checkup": ("enterprise_name", "city", "uscc"),
@@ -65,16 +68,7 @@ FIELD_LABELS: Dict[str, str] = {
     "phone": "联系电话",
     "id_number": "身份证号",
     "appointment_id": "预约编号",
-}
-# Where a call goes when no knowledge entry names the responsible department.
-DEFAULT_DEPARTMENTS: Dict[str, str] = {
-    "appointment_book": "政务服务管理部门",
-    "appointment_query": "政务服务管理部门",
-    "appointment_cancel": "政务服务管理部门",
-    "case_status": "12345热线工作机构",
-    "business_complaint": "营商环境建设部门",
-    "human_handoff": "12345热线工作机构",
-    "out_of_scope": "12345热线工作机构",
+    "person": "来电人",
 }
 URGENT_WORDS = ("拘留", "人身安全", "威胁", "自杀", "打人", "着火", "紧急")
 PRESSING_WORDS = (
@@ -90,26 +84,36 @@ PRESSING_WORDS = (
     "停产",
     "停业",
 )
-SUMMARY_CHARS = 120
 
 
-def topic_intent(history: Sequence[str]) -> Optional[str]:
-    """The latest intent that names a topic; "inform" or "affirm" keep the earlier topic."""
-    for intent in reversed(history):
-        if intent and intent not in CONTROL_INTENTS:
-            return intent
-    return None
+@lru_cache(maxsize=1)
+def liaoning_cities() -> FrozenSet[str]:
+    places = yaml.safe_load((KNOWLEDGE_DIR / "places.yml").read_text(encoding="utf-8"))
+    return frozenset(places["liaoning"])
 
 
-def missing_fields(intent: Optional[str], entities: Dict[str, str]) -> List[str]:
-    if not intent:
-        return []
-    return [name for name in REQUIRED.get(intent, ()) if not entities.get(name)]
+def jurisdiction(cities: Sequence[str]) -> str:
+    """The city whose offices take the order: the first Liaoning city the caller named (a
+    caller from 丹东 arranging treatment in 北京 is served by 丹东's offices), else the first."""
+    named = [c for c in cities if c]
+    liaoning = liaoning_cities()
+    return next((c for c in named if c in liaoning), named[0] if named else "")
 
 
-def next_question(intent: Optional[str], entities: Dict[str, str]) -> str:
+def required_fields(category: Optional[str]) -> Tuple[str, ...]:
+    """The fields a work order of `category` needs (a category key of subject.py)."""
+    if not category:
+        return ()
+    return REQUIRED.get(category) or REQUIRED.get(answer_intent(category) or "", ())
+
+
+def missing_fields(category: Optional[str], entities: Dict[str, str]) -> List[str]:
+    return [name for name in required_fields(category) if not entities.get(name)]
+
+
+def next_question(category: Optional[str], entities: Dict[str, str]) -> str:
     """What the agent should ask next to complete the work order, or "" when nothing is missing."""
-    missing = missing_fields(intent, entities)
+    missing = missing_fields(category, entities)
     return QUESTIONS[missing[0]] if missing else ""
 
 
@@ -122,32 +126,29 @@ def urgency(intent: Optional[str], caller_texts: Sequence[str]) -> str:
     return "一般"
 
 
-def summary(intent: Optional[str], caller_texts: Sequence[str], entities: Dict[str, str]) -> str:
-    """One line an agent can file as is: who, about what, in the caller's first words."""
-    subject = entities.get("enterprise_name") or "来电人"
-    place = entities.get("city", "")
-    topic = intent_label(intent) if intent else "咨询"
-    first = next((t for t in caller_texts if len(t) >= 4), caller_texts[0] if caller_texts else "")
-    if len(first) > SUMMARY_CHARS:
-        first = first[:SUMMARY_CHARS] + "…"
-    where = f"({place})" if place else ""
-    return f"{subject}{where}反映/咨询{topic}事项:{first}" if first else ""
-
-
 def draft(
-    history: Sequence[str],
+    intent: Optional[str],
     caller_texts: Sequence[str],
     entities: Dict[str, str],
-    department: str,
+    summary: Summary,
+    pinned: bool = False,
 ) -> WorkOrder:
-    """The work order as far as the call has filled it in."""
-    intent = topic_intent(history)
+    """The work order as far as the call has filled it in; `intent` is the call's category key."""
     fields = {FIELD_LABELS.get(k, k): v for k, v in entities.items()}
+    route = dispatch(intent, " ".join(caller_texts), entities.get("city"))
     return WorkOrder(
-        category=intent_label(intent) if intent else "",
+        category=category_label(intent),
         intent=intent or "",
-        summary=summary(intent, caller_texts, entities),
-        department=department or DEFAULT_DEPARTMENTS.get(intent or "", ""),
+        pinned=pinned,
+        summary=summary.text,
+        summary_edited=summary.edited,
+        summary_composed=summary.composed,
+        department=route.department,
+        department_confidence=route.confidence,
+        runners_up=[
+            DepartmentChoice(department=c.department, score=c.score, verified=c.verified)
+            for c in route.runners_up
+        ],
         urgency=urgency(intent, caller_texts),  # type: ignore[arg-type]
         fields=fields,
         missing=[FIELD_LABELS.get(m, m) for m in missing_fields(intent, entities)],

@@ -16,7 +16,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any, Coroutine, Dict, List, Optional, Set
+from typing import Any, Callable, Coroutine, Dict, List, Optional, Set
 
 from wechatpy.events import ClickEvent, SubscribeEvent, SubscribeScanEvent
 from wechatpy.messages import (
@@ -75,12 +75,16 @@ class WeChatConnector:
         store: KeyValueStore,
         budget: float,
         dedupe_ttl: float,
+        on_handoff: Optional[Callable[[str, str], Coroutine[Any, Any, object]]] = None,
     ) -> None:
         self.rasa = rasa
         self.api = api
         self.store = store
         self.budget = budget
         self.dedupe_ttl = dedupe_ttl
+        # Called with ("wechat", sender id) when the citizen asked for a person.
+        self.on_handoff = on_handoff
+        self._handoffs: Set[asyncio.Task[object]] = set()
         self._turns: Dict[str, Turn] = {}
         self._background: Set[asyncio.Task[None]] = set()
 
@@ -297,6 +301,13 @@ class WeChatConnector:
             return [menu.RASA_DOWN_REPLY]
         if handoff_requested(messages):
             logger.info("wechat.handoff user=%s", user_tag(openid))
+            if self.on_handoff is not None:
+                # Off the reply's clock: the passive reply has seconds, the desk can wait.
+                task: asyncio.Task[object] = asyncio.create_task(
+                    self.on_handoff("wechat", sender_id)
+                )
+                self._handoffs.add(task)
+                task.add_done_callback(self._handoffs.discard)
         pending: Dict[str, str] = {}
 
         def register(title: str, payload: str) -> str:

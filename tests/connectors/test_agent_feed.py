@@ -26,7 +26,7 @@ async def test_a_desk_whose_queue_overflowed_is_disconnected() -> None:
     stalled = feed.subscribe(heartbeat=0.05)
     got: List[Optional[str]] = [await anext(stalled)]  # subscribed; it then stops reading
     for i in range(10):
-        feed.publish("call", call(f"c{i}"))
+        await feed.publish("call", call(f"c{i}"))
 
     # It reads again: the stream ends instead of idling on heartbeats forever.
     async def drain() -> None:

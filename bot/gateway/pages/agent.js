@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   const calls = new Map();
+  const handovers = new Map();
   // The hotline platform can open /agent?call=<id> to pin a desk to the agent's own call;
   // otherwise the desk follows the call that changed last, until the agent picks one.
   let pinned = new URLSearchParams(location.search).get("call");
@@ -58,6 +59,25 @@
     }
   }
 
+  // Conversations handed over from the web chat or WeChat: what was asked and answered.
+  function renderHandovers() {
+    const box = $("handovers");
+    box.textContent = "";
+    if (!handovers.size) box.appendChild(el("p", "notice", "暂无转人工会话"));
+    const channels = { web: "网页咨询", wechat: "微信公众号" };
+    for (const h of [...handovers.values()].reverse()) {
+      const item = el("details", "handover");
+      const when = new Date(h.time).toLocaleString("zh-CN", { hour12: false });
+      item.appendChild(el("summary", "", `${channels[h.channel] || h.channel} · ${when} · ${h.topic || h.category || "未识别主题"}`));
+      if (h.category) item.appendChild(el("div", "meta", `类别:${h.category} · 建议承办:${h.department}`));
+      const facts = Object.entries(h.facts || {}).map(([k, v]) => `${k}:${v}`).join(";");
+      if (facts) item.appendChild(el("div", "meta", facts));
+      for (const q of h.questions || []) item.appendChild(el("div", "line caller", "问:" + q));
+      for (const a of h.answered || []) item.appendChild(el("div", "line agent", "已答:" + a));
+      box.appendChild(item);
+    }
+  }
+
   function renderKv(box, pairs) {
     box.textContent = "";
     for (const [key, value] of pairs) {
@@ -107,6 +127,82 @@
     return card;
   }
 
+  // The category list, then the agent's choice: pinned, the caller's words no longer move it.
+  async function loadCategories() {
+    const response = await staff.request("/api/agent/categories");
+    if (!response.ok) return;
+    const select = $("category");
+    for (const [key, label] of Object.entries(await response.json())) {
+      const option = el("option", "", label);
+      option.value = key;
+      select.appendChild(option);
+    }
+    select.addEventListener("change", async () => {
+      if (!current) return;
+      const response = await staff.request(`/api/agent/calls/${encodeURIComponent(current)}/category`, {
+        method: "POST", body: JSON.stringify({ category: select.value }),
+      });
+      $("status").textContent = response.ok ? " · 类别已更新" : " · 类别未保存,请重试";
+    });
+  }
+
+  async function chooseDepartment(department) {
+    const response = await staff.request(`/api/agent/calls/${encodeURIComponent(current)}/department`, {
+      method: "POST", body: JSON.stringify({ department: department }),
+    });
+    $("status").textContent = response.ok ? " · 承办单位已更新" : " · 承办单位未保存,请重试";
+  }
+
+  // The summary box: filled from the draft unless the agent is writing in it.
+  let summaryDirty = false;
+  async function saveSummary(text) {
+    const response = await staff.request(`/api/agent/calls/${encodeURIComponent(current)}/summary`, {
+      method: "POST", body: JSON.stringify({ summary: text }),
+    });
+    if (response.ok) summaryDirty = false;
+    $("status").textContent = response.ok ? " · 摘要已保存" : " · 摘要未保存,请重试";
+  }
+
+  function renderSummary(order) {
+    const box = $("summary");
+    if (!summaryDirty && document.activeElement !== box) box.value = order.summary || "";
+    $("summary-reset").hidden = !order.summary_edited;
+    const composed = $("summary-composed");
+    composed.hidden = !order.summary_edited;
+    composed.textContent = order.summary_edited ? "系统摘要:" + (order.summary_composed || "") : "";
+  }
+
+  function renderRunnersUp(order) {
+    const box = $("runners-up");
+    box.textContent = "";
+    for (const choice of order.runners_up || []) {
+      const button = el("button", "runner-up", `改派:${choice.department}(${Math.round(choice.score * 100)}%)`);
+      button.type = "button";
+      button.addEventListener("click", () => chooseDepartment(choice.department));
+      box.appendChild(button);
+    }
+    if (order.department_pinned) {
+      const reset = el("button", "runner-up", "恢复系统建议");
+      reset.type = "button";
+      reset.addEventListener("click", () => chooseDepartment(""));
+      box.appendChild(reset);
+    }
+  }
+
+  // The same number's earlier work orders (matched by a keyed hash of the number on the server).
+  function renderEarlier(orders) {
+    $("earlier").hidden = !orders.length;
+    const list = $("earlier-list");
+    list.textContent = "";
+    for (const order of orders) {
+      const item = el("li", "earlier-order");
+      const when = new Date(order.started_at).toLocaleString("zh-CN", { hour12: false });
+      item.appendChild(el("div", "", `${when} · ${order.category || "未分类"} · ${order.status}`));
+      item.appendChild(el("div", "meta", `${order.department || "未定承办单位"}:${order.summary || ""}`));
+      list.appendChild(item);
+    }
+  }
+
   function render() {
     renderCalls();
     const call = calls.get(current);
@@ -121,6 +217,7 @@
       transcript.appendChild(row);
     }
     transcript.scrollTop = transcript.scrollHeight;
+    renderEarlier(call.earlier || []);
     const assist = call.assist;
     const box = $("suggestions");
     const next = $("next");
@@ -144,10 +241,13 @@
       id_number: "身份证号", appointment_id: "预约编号" };
     renderKv($("entities"), Object.entries((assist && assist.entities) || {}).map(([k, v]) => [labels[k] || k, v]));
     const order = (assist && assist.work_order) || {};
+    $("category").value = call.pinned || "";
     renderKv($("workorder"), [
-      ["类别", order.category], ["摘要", order.summary], ["建议部门", order.department],
+      ["类别", order.category ? order.category + (order.pinned ? "(坐席锁定)" : "") : ""], ["承办单位", order.department ? order.department + (order.department_pinned ? "(坐席选定)" : `(置信度 ${Math.round((order.department_confidence || 0) * 100)}%)`) : ""],
       ["紧急程度", order.urgency], ["待补充", (order.missing || []).join("、")],
     ]);
+    renderRunnersUp(order);
+    renderSummary(order);
   }
 
   function connect() {
@@ -156,6 +256,11 @@
     source.onerror = () => { $("status").textContent = " · 连接中断,正在重连…"; };
     source.onmessage = (event) => {
       const data = JSON.parse(event.data);
+      if (data.type === "handover") {
+        handovers.set(data.handover.id, data.handover);
+        renderHandovers();
+        return;
+      }
       calls.set(data.call.call_id, data.call);
       const picked = pinned && calls.get(pinned);
       if (!pinned) {
@@ -167,5 +272,8 @@
     };
   }
 
-  staff.whoami().then(connect, () => {});
+  $("summary").addEventListener("input", () => { summaryDirty = true; });
+  $("summary-save").addEventListener("click", () => saveSummary($("summary").value));
+  $("summary-reset").addEventListener("click", () => saveSummary(""));
+  staff.whoami().then(() => { loadCategories(); connect(); }, () => {});
 })();

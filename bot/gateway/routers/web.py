@@ -101,4 +101,6 @@ async def chat(
             "助手暂时无法回复,请稍后再试,或拨打12345政务服务便民热线。",
         ) from error
     messages, handoff = render_web(replies)
+    if handoff:
+        await resources.handover.hand_over("web", sender)
     return ChatResponse(messages=messages, handoff=handoff)
