@@ -78,6 +78,14 @@
     }
   }
 
+  // A time NLU resolved ("下周" → 2026-12-14T00:00:00+08:00) as an agent writes it down.
+  function shownValue(value) {
+    const time = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(String(value));
+    if (!time) return value;
+    const day = `${time[1]}年${Number(time[2])}月${Number(time[3])}日`;
+    return time[4] === "00" && time[5] === "00" ? day : `${day} ${time[4]}:${time[5]}`;
+  }
+
   function renderKv(box, pairs) {
     box.textContent = "";
     for (const [key, value] of pairs) {
@@ -239,7 +247,7 @@
     const labels = { enterprise_name: "企业名称", uscc: "信用代码", city: "城市", district: "区县",
       case_number: "工单号/案号", service_item: "事项", time: "时间", phone: "电话",
       id_number: "身份证号", appointment_id: "预约编号" };
-    renderKv($("entities"), Object.entries((assist && assist.entities) || {}).map(([k, v]) => [labels[k] || k, v]));
+    renderKv($("entities"), Object.entries((assist && assist.entities) || {}).map(([k, v]) => [labels[k] || k, shownValue(v)]));
     const order = (assist && assist.work_order) || {};
     $("category").value = call.pinned || "";
     renderKv($("workorder"), [
