@@ -32,7 +32,7 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 import yaml
 
-from knowledge.lawtext import LawCorpus, article_number, default_corpus, short_name
+from knowledge.lawtext import LAW_TITLE, LawCorpus, article_number, default_corpus, short_name
 
 ROOT = Path(__file__).resolve().parents[1]
 # STARD's files (train.jsonl, dev.jsonl): not shipped with the project, see its README.
@@ -41,7 +41,7 @@ LEGAL_SET = ROOT / "tests" / "knowledge" / "legal_questions.yml"
 
 # A citation as replies write it: 《劳动合同法》(2012-12-28)第三十七条, 《劳动合同法》第三十七条、
 # 第三十八条, or a bare 第N条 after a law named earlier in the same clause.
-_LAW = re.compile(r"《([^》]+)》(?:\([^)]*\))?")
+_LAW = re.compile(rf"{LAW_TITLE.pattern}(?:\([^)]*\))?")
 _ARTICLE = re.compile(r"第([零〇一二三四五六七八九十百千两\d]+)条")
 # The opening of a reply that decides the question for the user: a short first sentence
 # ("可以。", "不合法。", "只能选一个。", "可以拒绝。").
