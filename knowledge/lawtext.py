@@ -95,7 +95,7 @@ def short_name(name: str) -> str:
 
 
 def cited_title(law: str) -> str:
-    """劳动合同法 → 《劳动合同法》; a title named inside another takes 〈〉, as official texts write."""
+    """劳动合同法 → 《劳动合同法》; a title inside another takes 〈〉, as official texts write."""
     return "《" + law.replace("《", "〈").replace("》", "〉") + "》"
 
 
