@@ -24,6 +24,7 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 
 from bench.legal_answers import cited_articles, load_stard
+from knowledge.article_ranker import load_labelled
 from knowledge.confidence import (
     DECLINE_COST,
     FEATURES,
@@ -32,6 +33,7 @@ from knowledge.confidence import (
     AnswerModel,
     Evidence,
 )
+from knowledge.law_search import default_article_index
 from knowledge.lawtext import default_corpus
 from knowledge.resolve import Resolver
 from knowledge.search import default_index
@@ -48,10 +50,16 @@ class Sample:
 
 
 def collect(resolver: Resolver, items: Sequence[Tuple[str, FrozenSet[str]]]) -> List[Sample]:
+    """Each question answered by the resolver; a STARD train question is left out of the
+    article ranker's labelled questions while it is answered, as in the ranker's own fit."""
     corpus = default_corpus()
+    ranker = default_article_index().ranker
+    labelled = {text: number for number, text, _ in load_labelled()}
     samples = []
     for question, gold in items:
+        ranker.leave_out = labelled.get(question)
         answer = resolver.respond(question, intent="legal_question")
+        ranker.leave_out = None
         right = bool(gold & set(cited_articles(answer.reply.text, corpus)))
         samples.append(Sample(answer.evidence, right))
     return samples

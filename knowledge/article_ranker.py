@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tup
 import numpy as np
 
 from core.text import normalize_text
-from knowledge.aspects import asked_aspects, states
+from knowledge.aspects import Aspect, asked_aspects, states
 
 if TYPE_CHECKING:
     from knowledge.law_search import ArticleIndex
@@ -121,6 +121,15 @@ class LabelledQuestions:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """Candidate rows best first with the score that orders them, and the model's probabilities."""
+
+    ranked: List[Tuple[float, int]]
+    by_model: bool  # ordered by the probabilities, not the lexical score
+    probability: Dict[int, float]  # by row; empty without a model
+
+
+@dataclass(frozen=True)
 class RankerModel:
     """Standardised logistic-regression weights, and the probability at which to quote."""
 
@@ -177,6 +186,11 @@ class ArticleRanker:
         self.index = index
         self.model = model
         self.labelled = labelled
+        # Whether an article states an aspect, worked out once: normalising an article's text
+        # costs more than the rest of its features.
+        self._stated: Dict[Tuple[int, Aspect], bool] = {}
+        # A labelled question to leave out of the evidence: set only while fitting on it.
+        self.leave_out: Optional[int] = None
         self._row = {article.id: row for row, article in enumerate(index.articles)}
         chapters = {article.chapter for article in index.articles}
         self._chapter_terms = {chapter: _chapter_terms(index, chapter) for chapter in chapters}
@@ -204,19 +218,28 @@ class ArticleRanker:
         )
         return rows, features.reshape(len(rows), len(FEATURES))
 
-    def rank(self, lexical: Lexical) -> Tuple[List[Tuple[float, int]], bool]:
-        """(score, row) best first, and whether the scores are the model's probabilities;
-        without a model, or when it is too unsure, today's lexical order."""
+    def rank(self, lexical: Lexical) -> Ranking:
+        """The candidates best first: by the model's probability, or in today's lexical order
+        without a model or when it is too unsure; the probabilities either way."""
+        probability: Dict[int, float] = {}
         if self.model is not None:
-            rows, features = self.candidates(lexical, self.model.neighbours)
+            rows, features = self.candidates(lexical, self.model.neighbours, self.leave_out)
             if rows:
-                probabilities = self.model.probabilities(features)
-                if float(probabilities.max()) >= self.model.trust:
-                    ranked = zip(probabilities.tolist(), rows, strict=True)
-                    return sorted(ranked, reverse=True), True
+                probabilities = self.model.probabilities(features).tolist()
+                probability = dict(zip(rows, probabilities, strict=True))
+                if max(probabilities) >= self.model.trust:
+                    ranked = sorted(zip(probabilities, rows, strict=True), reverse=True)
+                    return Ranking(ranked, True, probability)
         count = min(LEXICAL_CANDIDATES, len(lexical.final))
         rows = np.argpartition(-lexical.final, count - 1)[:count].tolist()
-        return sorted(((float(lexical.final[r]), r) for r in rows), reverse=True), False
+        ranked = sorted(((float(lexical.final[r]), r) for r in rows), reverse=True)
+        return Ranking(ranked, False, probability)
+
+    def _states(self, row: int, aspect: Aspect) -> bool:
+        key = (row, aspect)
+        if key not in self._stated:
+            self._stated[key] = states(aspect, self.index.articles[row].text)
+        return self._stated[key]
 
     def _features(
         self,
@@ -238,7 +261,7 @@ class ArticleRanker:
             len(chapter_terms & set(lexical.terms)) / len(chapter_terms) if chapter_terms else 0
         )
         aspects = asked_aspects(lexical.text)
-        stated = sum(states(a, article.text) for a in aspects) / len(aspects) if aspects else 0.0
+        stated = sum(self._states(row, a) for a in aspects) / len(aspects) if aspects else 0.0
         total = sum(n.similarity for n in near) or 1.0
         citing = [n.similarity for n in near if article.id in n.gold]
         same_law = [

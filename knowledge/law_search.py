@@ -170,14 +170,15 @@ class ArticleIndex:
         top = float(np.max(lexical.scores)) if len(lexical.scores) else 0.0
         if top <= 0:
             return ArticleResult((), concepts, False)
-        ranked, fitted = self.ranker.rank(lexical)
+        ranking = self.ranker.rank(lexical)
+        ranked = ranking.ranked
         if not ranked:
             return ArticleResult((), concepts, False)
         model = self.ranker.model
-        hits = self._select(ranked, lexical, limit, fitted)
+        hits = self._select(ranked, lexical, limit, ranking.probability)
         covered: FrozenSet[str] = frozenset().union(*(hit.covers for hit in hits))
         answerable = bool(concepts) and concepts <= covered and top >= self.min_score
-        if fitted and model is not None:
+        if ranking.by_model and model is not None:
             answerable = answerable or ranked[0][0] >= model.threshold
         return ArticleResult(hits, concepts, answerable)
 
@@ -187,7 +188,11 @@ class ArticleIndex:
         return frozenset(self._concepts[i] for i in np.flatnonzero(row).tolist())
 
     def _select(
-        self, ranked: List[Tuple[float, int]], lexical: Lexical, limit: int, fitted: bool
+        self,
+        ranked: List[Tuple[float, int]],
+        lexical: Lexical,
+        limit: int,
+        probability: Dict[int, float],
     ) -> Tuple[ArticleHit, ...]:
         """The best article, and those after it that rank close or add a concept it lacks.
 
@@ -209,7 +214,7 @@ class ArticleIndex:
             lexical_share = float(lexical.final[doc]) / best_lexical if best_lexical > 0 else 0.0
             close = value >= TAIL_RATIO * best or lexical_share >= TAIL_RATIO
             if not chosen or close or (adds and lexical_share >= RESCUE_RATIO):
-                confidence = value if fitted else 0.0
+                confidence = probability.get(doc, 0.0)
                 chosen.append(
                     ArticleHit(self.articles[doc], float(lexical.final[doc]), covers, confidence)
                 )
