@@ -71,6 +71,7 @@ class Lexical:
 class Neighbour:
     similarity: float
     gold: FrozenSet[str]  # article ids answering the labelled question
+    laws: FrozenSet[str]  # their laws
 
 
 class LabelledQuestions:
@@ -79,6 +80,7 @@ class LabelledQuestions:
     def __init__(self, records: Sequence[Tuple[int, str, FrozenSet[str]]], index: ArticleIndex):
         self.ids = [record[0] for record in records]
         self.gold = [record[2] for record in records]
+        self.laws = [frozenset(g.split("#")[0] for g in record[2]) for record in records]
         tokens = [index.tokenize(record[1]) for record in records]
         frequency: Counter[str] = Counter(t for doc in tokens for t in set(doc))
         count = len(records)
@@ -117,7 +119,11 @@ class LabelledQuestions:
     def nearest(self, similarity: np.ndarray, limit: int) -> List[Neighbour]:
         """The `limit` most similar labelled questions."""
         top = np.argsort(-similarity)[:limit]
-        return [Neighbour(float(similarity[r]), self.gold[r]) for r in top if similarity[r] > 0]
+        return [
+            Neighbour(float(similarity[r]), self.gold[r], self.laws[r])
+            for r in top
+            if similarity[r] > 0
+        ]
 
 
 @dataclass(frozen=True)
@@ -213,8 +219,9 @@ class ArticleRanker:
                 row = self._row.get(article_id)
                 if row is not None and row not in rows:
                     rows.append(row)
+        asked = _asked_of(lexical, near)
         features = np.array(
-            [self._features(lexical, row, rank, near, similarity, exclude) for row in rows]
+            [self._features(lexical, asked, row, rank, near, similarity, exclude) for row in rows]
         )
         return rows, features.reshape(len(rows), len(FEATURES))
 
@@ -244,6 +251,7 @@ class ArticleRanker:
     def _features(
         self,
         lexical: Lexical,
+        asked_of: _Asked,
         row: int,
         rank: Dict[int, int],
         near: Sequence[Neighbour],
@@ -251,22 +259,14 @@ class ArticleRanker:
         exclude: Optional[int],
     ) -> List[float]:
         article = self.index.articles[row]
-        top_bm25 = float(lexical.scores.max()) or 1.0
-        top_final = float(lexical.final.max()) or 1.0
+        top_bm25, top_final, text, terms, aspects, total = asked_of
         concepts = lexical.concepts
         covered = len(self.index.covers(row) & concepts) / len(concepts) if concepts else 0.0
-        text = normalize_text(lexical.text)
         chapter_terms = self._chapter_terms.get(article.chapter, frozenset())
-        chapter = (
-            len(chapter_terms & set(lexical.terms)) / len(chapter_terms) if chapter_terms else 0
-        )
-        aspects = asked_aspects(lexical.text)
+        chapter = len(chapter_terms & terms) / len(chapter_terms) if chapter_terms else 0
         stated = sum(self._states(row, a) for a in aspects) / len(aspects) if aspects else 0.0
-        total = sum(n.similarity for n in near) or 1.0
         citing = [n.similarity for n in near if article.id in n.gold]
-        same_law = [
-            n.similarity for n in near if any(g.startswith(article.law + "#") for g in n.gold)
-        ]
+        same_law = [n.similarity for n in near if article.law in n.laws]
         position = rank.get(row)
         labelled = self.labelled
         asked = labelled.citing.get(article.id) if labelled is not None else None
@@ -274,7 +274,9 @@ class ArticleRanker:
         if labelled is not None and asked is not None:
             asked_best = float(similarity[asked].max())
             # How many labelled questions the article answers, the left-out one not counted.
-            often = len(asked) - sum(labelled.ids[r] == exclude for r in asked.tolist())
+            often = len(asked)
+            if exclude is not None:
+                often -= sum(labelled.ids[r] == exclude for r in asked.tolist())
         return [
             float(lexical.scores[row]) / top_bm25,
             float(lexical.final[row]) / top_final,
@@ -294,6 +296,21 @@ class ArticleRanker:
             asked_best,
             math.log1p(often),
         ]
+
+
+_Asked = Tuple[float, float, str, FrozenSet[str], Tuple[Aspect, ...], float]
+
+
+def _asked_of(lexical: Lexical, near: Sequence[Neighbour]) -> _Asked:
+    """What every candidate's features read of the question, worked out once per question."""
+    return (
+        float(lexical.scores.max()) or 1.0,
+        float(lexical.final.max()) or 1.0,
+        normalize_text(lexical.text),
+        frozenset(lexical.terms),
+        asked_aspects(lexical.text),
+        sum(n.similarity for n in near) or 1.0,
+    )
 
 
 def _chapter_terms(index: ArticleIndex, chapter: str) -> FrozenSet[str]:

@@ -305,7 +305,11 @@ def missing_concepts(question: str, text: str) -> FrozenSet[str]:
 @lru_cache(maxsize=1)
 def default_article_index() -> ArticleIndex:
     """The process-wide index over every article in knowledge/laws, ranked by the fitted model."""
-    index = ArticleIndex(default_corpus().all_articles())
+    return with_fitted_ranker(ArticleIndex(default_corpus().all_articles()))
+
+
+def with_fitted_ranker(index: ArticleIndex) -> ArticleIndex:
+    """`index`, its articles ordered by the stored ranker and its labelled questions, if any."""
     model = default_ranker_model()
     if model is not None:
         index.ranker = ArticleRanker(index, model, LabelledQuestions(load_labelled(), index))
