@@ -21,7 +21,7 @@ import argparse
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import numpy as np
 import yaml
@@ -33,6 +33,7 @@ from knowledge.article_ranker import (
     MODEL_FILE,
     ArticleRanker,
     LabelledQuestions,
+    RankerModel,
     load_labelled,
 )
 from knowledge.law_search import ArticleIndex
@@ -182,6 +183,34 @@ def threshold(results: Sequence[Tuple[float, bool]]) -> Tuple[float, float, List
     return best[1], best[0], rows
 
 
+def cross_fitted(index: ArticleIndex, folds: int) -> Dict[int, RankerModel]:
+    """For each labelled question, the stored ranker's setting refitted without its fold
+    (every `folds`-th question by position): a model that never saw the question, for fitting
+    what reads the ranker's probability (bench.fit_answer_model)."""
+    stored = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    records = load_labelled()
+    labelled = LabelledQuestions(records, index)
+    questions = build(index, records, labelled, int(stored["neighbours"]), leave_one_out=True)
+    names = FEATURE_SETS[stored["fitted_on"]["feature_set"]]
+    models: Dict[int, RankerModel] = {}
+    for fold in range(folds):
+        rest = [q for i, q in enumerate(questions) if i % folds != fold]
+        scaler, model = fit(rest, float(stored["fitted_on"]["regularisation"]), names)
+        fitted = RankerModel(
+            model.coef_[0].copy(),
+            scaler.mean_.copy(),
+            scaler.scale_.copy(),
+            float(model.intercept_[0]),
+            float(stored["threshold"]),
+            int(stored["neighbours"]),
+            float(stored["trust"]),
+        )
+        for i, question in enumerate(questions):
+            if i % folds == fold:
+                models[question.record[0]] = fitted
+    return models
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help=f"store the weights in {MODEL_FILE}")
@@ -250,6 +279,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
                 "questions": sum(q.shipped for q in everything),
                 "pairs": int(sum(len(q.rows) for q in everything if q.shipped)),
                 "feature_set": set_name,
+                "regularisation": c,
                 "chosen_on": f"legal_dev and every fifth question of train ({len(held)} questions)",
                 "held_out_hit1": round(hit1, 3),
                 "held_out_hit3": round(hit3, 3),
