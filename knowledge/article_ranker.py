@@ -4,9 +4,10 @@ The article index proposes candidates (its best BM25-with-concepts scores, and t
 that answered the most similar labelled questions); each (question, article) pair gets a few
 features — lexical scores, concept and aspect coverage, law and chapter named, and how often
 similar questions were answered by this article — and a logistic regression fitted on STARD's
-train split (`python -m bench.fit_article_ranker --write`) orders them. Its probability is
-calibrated on held-out questions, so it also says when the best article is likely enough right
-to be quoted. Plain numpy at query time: scikit-learn is needed only to fit.
+train split (`python -m bench.fit_article_ranker --write`) orders them. Its probability also
+says when the best article is likely enough right to be quoted (the level chosen on held-out
+questions at the stated costs), and the confidence model reads it. Plain numpy at query time:
+scikit-learn is needed only to fit.
 """
 
 from __future__ import annotations
