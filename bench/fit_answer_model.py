@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
 
+from bench.fit_article_ranker import cross_fitted
 from bench.legal_answers import cited_articles, load_stard
+from knowledge.article_ranker import RankerModel, load_labelled
 from knowledge.confidence import (
     DECLINE_COST,
     FEATURES,
@@ -32,6 +35,7 @@ from knowledge.confidence import (
     AnswerModel,
     Evidence,
 )
+from knowledge.law_search import default_article_index
 from knowledge.lawtext import default_corpus
 from knowledge.resolve import Resolver
 from knowledge.search import default_index
@@ -47,11 +51,28 @@ class Sample:
     right: bool
 
 
+@lru_cache(maxsize=1)
+def _unseen() -> Dict[int, RankerModel]:
+    return cross_fitted(default_article_index(), FOLDS)
+
+
 def collect(resolver: Resolver, items: Sequence[Tuple[str, FrozenSet[str]]]) -> List[Sample]:
+    """Each question answered by the resolver. A STARD train question is answered by an article
+    ranker that never saw it: refitted without its fold, and the question left out of the
+    labelled questions it consults; otherwise the ranker's probability would be surer on the
+    fitting questions than on new ones, and the model would learn to trust it too much."""
     corpus = default_corpus()
+    ranker = default_article_index().ranker
+    stored = ranker.model
+    labelled = {text: number for number, text, _ in load_labelled()}
+    unseen = _unseen()
     samples = []
     for question, gold in items:
+        number = labelled.get(question)
+        ranker.leave_out = number
+        ranker.model = unseen.get(number, stored) if number is not None else stored
         answer = resolver.respond(question, intent="legal_question")
+        ranker.leave_out, ranker.model = None, stored
         right = bool(gold & set(cited_articles(answer.reply.text, corpus)))
         samples.append(Sample(answer.evidence, right))
     return samples

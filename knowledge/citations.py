@@ -14,7 +14,14 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import cn2an
 
-from knowledge.lawtext import Article, LawCorpus, article_number, default_corpus
+from knowledge.lawtext import (
+    LAW_TITLE,
+    Article,
+    LawCorpus,
+    article_number,
+    default_corpus,
+    short_name,
+)
 from knowledge.schema import SEED_FILE, Entry
 
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万半]+"
@@ -22,9 +29,8 @@ _NUMBER = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千�
 _UNIT = r"个工作日|工作日|个月|周岁|小时|日|天|周|年|倍|%|万元|元"
 _QUANTITY = re.compile(rf"(?<![第0-9零〇一二两三四五六七八九十百千万])({_NUMBER})({_UNIT})")
 _PERCENT = re.compile(rf"百分之({_NUMBER})")
-_LAW_NAME = re.compile(r"《([^》]+)》")
 # A law's name, or an article label; a label belongs to the law named last before it.
-_NAMED = re.compile(r"《([^》]+)》|(第[零〇一二两三四五六七八九十百千]+条)")
+_NAMED = re.compile(rf"{LAW_TITLE.pattern}|(第[零〇一二两三四五六七八九十百千]+条)")
 _SAME_UNIT = {"天": "日", "周岁": "岁", "万元": "元"}
 # A four-digit year ("2026年") dates a policy; it is not a period the law sets.
 _CALENDAR_YEAR = 1900
@@ -86,9 +92,8 @@ def key_numbers(text: str) -> Dict[Quantity, str]:
 
 def law_name(cited: str) -> str:
     """《劳动合同法》(2012年修正) → 劳动合同法; the short name the corpus uses."""
-    match = _LAW_NAME.search(cited)
-    name = match.group(1) if match else cited
-    return name.replace("中华人民共和国", "", 1).split("·")[0].strip()
+    match = LAW_TITLE.search(cited)
+    return short_name(match.group(1) if match else cited)
 
 
 def check_entry(entry: Entry, corpus: LawCorpus) -> List[Finding]:

@@ -24,6 +24,7 @@ FEATURES: Tuple[str, ...] = (
     "likeness",
     "entry_score",
     "article_score",
+    "article_confidence",
     "key_concepts",
     "concepts_covered",
     "point_named",
@@ -41,6 +42,7 @@ class Evidence:
     likeness: float = 0.0  # character-pair share with the entry's title or a sample question
     entry_score: float = 0.0  # the entry's BM25 score over the index's floor, log-scaled
     article_score: float = 0.0  # the best article's BM25 score over the index's floor, log-scaled
+    article_confidence: float = 0.0  # the fitted article ranker's probability for it
     key_concepts: int = 0  # the question's key legal concepts
     concepts_covered: float = 0.0  # share of them the answer states
     point_named: bool = False  # the question names every concept of the entry's title
@@ -60,6 +62,7 @@ class Evidence:
             self.likeness,
             self.entry_score,
             self.article_score,
+            self.article_confidence,
             min(self.key_concepts, 4) / 4,
             self.concepts_covered,
             float(self.point_named),

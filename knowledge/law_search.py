@@ -18,6 +18,15 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from knowledge.article_ranker import (
+    ArticleRanker,
+    LabelledQuestions,
+    Lexical,
+    load_labelled,
+)
+from knowledge.article_ranker import (
+    default_model as default_ranker_model,
+)
 from knowledge.lawtext import Article, default_corpus
 from knowledge.legal_lexicon import CONCEPTS_FILE, Lexicon, default_lexicon
 from knowledge.search import USERDICT, load_tokenizer, tokenize_text
@@ -31,14 +40,14 @@ from knowledge.thresholds import (
 
 # Term saturation: an article repeating a word is not much more about it (articles are short).
 BM25_K1 = 0.8
-CANDIDATES = 30
 
 
 @dataclass(frozen=True)
 class ArticleHit:
     article: Article
-    score: float
+    score: float  # BM25 with concept coverage
     covers: FrozenSet[str]
+    confidence: float = 0.0  # the fitted ranker's probability that the article answers
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,8 @@ class ArticleIndex:
             name: np.array([scope.get(a.law) == name for a in self.articles])
             for name in set(scope.values())
         }
+        # Today's lexical order until a fitted model is attached (default_article_index).
+        self.ranker = ArticleRanker(self, None)
 
     @staticmethod
     def _document(article: Article) -> str:
@@ -129,8 +140,8 @@ class ArticleIndex:
             terms += self.tokenize(expansion)
         return concepts, list(dict.fromkeys(terms))
 
-    def search(self, query: str, limit: int = 3) -> ArticleResult:
-        """The one to `limit` articles that answer `query`, best first."""
+    def lexical(self, query: str) -> Lexical:
+        """The question's concepts and terms, and every article's lexical scores for it."""
         concepts, terms = self.analyse(query)
         scores = np.zeros(len(self.articles))
         for term in terms:
@@ -140,20 +151,35 @@ class ArticleIndex:
         for name, rows in self._scope.items():
             if name not in concepts:
                 scores[rows] *= OUT_OF_SCOPE
-        top = float(np.max(scores)) if len(scores) else 0.0
-        if top <= 0:
-            return ArticleResult((), concepts, False)
-        columns = [self._column[name] for name in concepts]
         final = scores.copy()
-        if columns:
+        columns = [self._column[name] for name in concepts]
+        top = float(np.max(scores)) if len(scores) else 0.0
+        if columns and top > 0:
             share = self._covers[:, columns].sum(axis=1) / len(columns)
             final += COVERAGE_WEIGHT * top * share * (scores > 0)
-        count = min(CANDIDATES, len(final))
-        best = np.argpartition(-final, count - 1)[:count]
-        ranked = sorted(best.tolist(), key=lambda doc: -final[doc])
-        hits = self._select([(float(final[d]), d) for d in ranked], concepts, limit)
+        return Lexical(query, terms, concepts, scores, final)
+
+    def search(self, query: str, limit: int = 3) -> ArticleResult:
+        """The one to `limit` articles that answer `query`, best first.
+
+        Answerable when the articles state every concept the question names and the best scores
+        as relevant, or when the fitted ranker is sure enough of the best one.
+        """
+        lexical = self.lexical(query)
+        concepts = lexical.concepts
+        top = float(np.max(lexical.scores)) if len(lexical.scores) else 0.0
+        if top <= 0:
+            return ArticleResult((), concepts, False)
+        ranking = self.ranker.rank(lexical)
+        ranked = ranking.ranked
+        if not ranked:
+            return ArticleResult((), concepts, False)
+        model = self.ranker.model
+        hits = self._select(ranked, lexical, limit, ranking.probability)
         covered: FrozenSet[str] = frozenset().union(*(hit.covers for hit in hits))
         answerable = bool(concepts) and concepts <= covered and top >= self.min_score
+        if ranking.by_model and model is not None:
+            answerable = answerable or ranked[0][0] >= model.threshold
         return ArticleResult(hits, concepts, answerable)
 
     def covers(self, article_index: int) -> FrozenSet[str]:
@@ -162,18 +188,36 @@ class ArticleIndex:
         return frozenset(self._concepts[i] for i in np.flatnonzero(row).tolist())
 
     def _select(
-        self, ranked: List[Tuple[float, int]], concepts: FrozenSet[str], limit: int
+        self,
+        ranked: List[Tuple[float, int]],
+        lexical: Lexical,
+        limit: int,
+        probability: Dict[int, float],
     ) -> Tuple[ArticleHit, ...]:
+        """The best article, and those after it that rank close or add a concept it lacks.
+
+        Close to the best is judged by the order's own score and by the lexical score (an
+        article the lexical order finds as close is quoted too, the fitted order deciding which
+        comes first); whether one adding a concept is relevant enough is judged on its lexical
+        score: coverage of the question's concepts is a lexical matter.
+        """
+        concepts = lexical.concepts
         best = ranked[0][0]
+        best_lexical = max(float(lexical.final[doc]) for _, doc in ranked)
         chosen: List[ArticleHit] = []
         covered: FrozenSet[str] = frozenset()
-        for final, doc in ranked:
-            if len(chosen) >= limit or final <= 0:
+        for value, doc in ranked:
+            if len(chosen) >= limit or value <= 0:
                 break
             covers = self.covers(doc) & concepts
             adds = bool(covers - covered)
-            if not chosen or final >= TAIL_RATIO * best or (adds and final >= RESCUE_RATIO * best):
-                chosen.append(ArticleHit(self.articles[doc], final, covers))
+            lexical_share = float(lexical.final[doc]) / best_lexical if best_lexical > 0 else 0.0
+            close = value >= TAIL_RATIO * best or lexical_share >= TAIL_RATIO
+            if not chosen or close or (adds and lexical_share >= RESCUE_RATIO):
+                confidence = probability.get(doc, 0.0)
+                chosen.append(
+                    ArticleHit(self.articles[doc], float(lexical.final[doc]), covers, confidence)
+                )
                 covered |= covers
         return tuple(chosen)
 
@@ -260,5 +304,13 @@ def missing_concepts(question: str, text: str) -> FrozenSet[str]:
 
 @lru_cache(maxsize=1)
 def default_article_index() -> ArticleIndex:
-    """The process-wide index over every article in knowledge/laws."""
-    return ArticleIndex(default_corpus().all_articles())
+    """The process-wide index over every article in knowledge/laws, ranked by the fitted model."""
+    return with_fitted_ranker(ArticleIndex(default_corpus().all_articles()))
+
+
+def with_fitted_ranker(index: ArticleIndex) -> ArticleIndex:
+    """`index`, its articles ordered by the stored ranker and its labelled questions, if any."""
+    model = default_ranker_model()
+    if model is not None:
+        index.ranker = ArticleRanker(index, model, LabelledQuestions(load_labelled(), index))
+    return index

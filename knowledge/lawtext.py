@@ -22,6 +22,11 @@ _FILE_NAME = re.compile(r"^(?P<name>[^(·]+)(?:·(?P<book>[^(]+))?(?:\((?P<date>
 _ARTICLE_START = re.compile(r"^第(?P<num>[零〇一二三四五六七八九十百千]+)条 +(?P<rest>.*)$")
 _ARTICLE_REF = re.compile(r"^第?([零〇一二三四五六七八九十百千两]+|\d+)条?$")
 _HEADING = re.compile(r"^#{2,}\s*(?P<text>.+)$")
+# Judicial interpretations head their parts "一、关于主体责任的认定" instead of "第一章".
+_PART = re.compile(r"^[一二三四五六七八九十]+、")
+# A title in book-title marks, one nested title allowed: 《最高人民法院关于适用〈民法典〉…的解释》
+# (the official form) or 《…《民法典》…》 as people type it.
+LAW_TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")
 _INFO_END = "<!-- INFO END -->"
 
 
@@ -57,8 +62,8 @@ class Article:
         return self.text.split("\n")
 
     def citation(self) -> str:
-        """《劳动合同法》(2012-12-28)第三十七条."""
-        return f"《{self.law}》({self.version}){self.label}"
+        """《劳动合同法》(2012-12-28)第三十七条; a title inside a title takes 〈〉."""
+        return f"{cited_title(self.law)}({self.version}){self.label}"
 
 
 @dataclass
@@ -76,12 +81,22 @@ class Law:
 
 
 def short_name(name: str) -> str:
-    """《中华人民共和国劳动合同法》 → 劳动合同法; 民法典·合同编 → 民法典."""
-    name = name.strip().strip("《》").strip()
-    name = name.split("·")[0]
+    """《中华人民共和国劳动合同法》 → 劳动合同法; 民法典·合同编 → 民法典;
+    《最高人民法院关于适用〈中华人民共和国民法典〉合同编通则若干问题的解释》 →
+    最高人民法院关于适用《民法典》合同编通则若干问题的解释 (the key the corpus uses)."""
+    name = name.strip()
+    if name.startswith("《") and name.endswith("》"):
+        name = name[1:-1]
+    name = name.strip("《》").strip().replace("〈", "《").replace("〉", "》")
+    name = name.split("·")[0].replace(f"《{NATIONAL_PREFIX}", "《")
     if name.startswith(NATIONAL_PREFIX):
         name = name[len(NATIONAL_PREFIX) :]
     return name
+
+
+def cited_title(law: str) -> str:
+    """劳动合同法 → 《劳动合同法》; a title inside another takes 〈〉, as official texts write."""
+    return "《" + law.replace("《", "〈").replace("》", "〉") + "》"
 
 
 def article_number(ref: Union[str, int]) -> Optional[int]:
@@ -142,7 +157,7 @@ def _articles(law: str, version: str, lines: Sequence[str]) -> Iterator[Article]
         if heading:
             text = re.sub(r"\s+", " ", heading.group("text"))
             # Sections (第一节) sit inside a chapter; the chapter is what a reader looks for.
-            if "章" in text.split(" ")[0] or not chapter:
+            if "章" in text.split(" ")[0] or _PART.match(text) or not chapter:
                 chapter = text
         elif start:
             done = finish()

@@ -775,6 +775,7 @@ def _article_evidence(
     return Evidence(
         is_entry=False,
         article_score=log_ratio(fresh[0].score, law_search.default_article_index().min_score),
+        article_confidence=fresh[0].confidence,
         key_concepts=len(key),
         concepts_covered=len(key & covered) / len(key) if key else 0.0,
         value_asked=value is not None,

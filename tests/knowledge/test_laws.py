@@ -25,8 +25,9 @@ from knowledge.schema import Entry
 from tests.conftest import FIGURES
 
 HERE = Path(__file__).parent
-# Measured 0.557 / 0.876 on the reported set; the floors sit a little below.
-HIT1_FLOOR, HIT3_FLOOR = 0.50, 0.83
+# Measured 0.495 / 0.814 on the reported set over the 72 texts with the fitted ranker (0.557 /
+# 0.876 over the 40 texts before, 0.505 / 0.835 over the 72 in lexical order); floors below.
+HIT1_FLOOR, HIT3_FLOOR = 0.47, 0.79
 # Share of the reported set's unanswerable questions the index declines (measured 7 of 8).
 DECLINE_FLOOR = 0.75
 
@@ -48,13 +49,15 @@ def _load(name: str) -> Dict[str, Any]:
 # corpus -------------------------------------------------------------------------------------
 
 
-def test_all_forty_files_load_into_laws(corpus: LawCorpus) -> None:
+def test_all_seventy_two_files_load_into_laws(corpus: LawCorpus) -> None:
     files = sorted(p.name for p in LAWS_DIR.glob("*.md") if p.name != "README.md")
-    assert len(files) == 40
+    assert len(files) == 72
     assert sorted(f for law in corpus.laws.values() for f in law.files) == files
     assert (LAWS_DIR / "README.md").exists()
-    # The Civil Code's three books are one law.
-    assert len(corpus.laws) == 38
+    # The Civil Code's seven books are one law.
+    assert len(corpus.laws) == 66
+    interpretations = [name for name in corpus.laws if name.startswith("最高人民法院")]
+    assert len(interpretations) == 5
 
 
 def test_article_counts_are_those_of_the_official_texts(corpus: LawCorpus) -> None:
@@ -63,7 +66,8 @@ def test_article_counts_are_those_of_the_official_texts(corpus: LawCorpus) -> No
     assert counts["公司法"] == 266
     assert counts["民事诉讼法"] == 306
     assert counts["行政复议法"] == 90
-    assert all(count >= 15 for count in counts.values())
+    assert all(count >= 8 for count in counts.values())
+    assert counts["国务院关于实施《公司法》注册资本登记管理制度的规定"] == 8
     for law in corpus.laws.values():
         numbers = [a.number for a in law.articles]
         assert numbers == sorted(set(numbers)), law.name
@@ -72,7 +76,11 @@ def test_article_counts_are_those_of_the_official_texts(corpus: LawCorpus) -> No
 def test_civil_code_keeps_its_global_numbering_across_books(corpus: LawCorpus) -> None:
     code = corpus.law("中华人民共和国民法典")
     assert code is not None and code.version == "2020-05-28"
-    assert len(code.files) == 3
+    assert len(code.files) == 7
+    assert len(code.articles) >= 1250
+    property_rights = corpus.article("民法典", "第二百零九条")
+    assert property_rights is not None and property_rights.chapter.startswith("第二章")
+    assert corpus.article("民法典", "第一千零七十九条") is not None  # 婚姻家庭编: divorce
     deposit = corpus.article("《民法典》", "第五百八十六条")
     assert deposit is not None and "百分之二十" in deposit.text
     assert deposit.chapter == "第八章 违约责任"
@@ -97,6 +105,23 @@ def test_an_article_is_its_official_text_verbatim(corpus: LawCorpus) -> None:
     multi = corpus.article("劳动合同法", 19)
     assert multi is not None and len(multi.paragraphs) == 4
     assert "同一用人单位与同一劳动者只能约定一次试用期。" in multi.paragraphs
+
+
+def test_judicial_interpretations_are_cited_by_full_title_and_article(
+    corpus: LawCorpus,
+) -> None:
+    official = "《最高人民法院关于适用〈中华人民共和国民法典〉合同编通则若干问题的解释》"
+    typed = "《最高人民法院关于适用《民法典》合同编通则若干问题的解释》"
+    article = corpus.article(official, "第一条")
+    assert article is not None and corpus.article(typed, 1) == article
+    assert article.citation() == (
+        "《最高人民法院关于适用〈民法典〉合同编通则若干问题的解释》(2023-12-04)第一条"
+    )
+    labour = corpus.article("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", 1)
+    assert labour is not None and labour.text.startswith("劳动者与用人单位之间发生的下列纠纷")
+    traffic = corpus.law("最高人民法院关于审理道路交通事故损害赔偿案件适用法律若干问题的解释")
+    assert traffic is not None
+    assert traffic.articles[0].chapter == "一、关于主体责任的认定"
 
 
 def test_articles_are_found_by_every_way_of_citing_them(corpus: LawCorpus) -> None:
