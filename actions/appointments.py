@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, ClassVar, Dict, List, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -32,6 +32,7 @@ from actions.slots import (
 )
 from core.clock import now_cn
 from core.masking import mask_id_number, mask_name, mask_phone
+from knowledge.followup import Topic
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,38 @@ async def halls_for(city: str, service: str) -> List[Dict[str, Any]]:
         "GET", "/v1/halls", params={"city": city, "service": service}
     )
     return list(body.get("halls") or [])
+
+
+def set_in_previous_turn(tracker: Tracker, slot: str) -> bool:
+    """Whether `slot` was given a value by the reply to the message before the latest one."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return False
+        elif users_seen == 1 and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value") is not None
+    return False
+
+
+def topic_service(tracker: Tracker) -> Optional[str]:
+    """The service a booking asked for right after a knowledge answer is about.
+
+    The answer's topic names its service by the canonical name of knowledge/services.yml, the
+    name the booking's `service_item` takes, so "居住证怎么办" → "帮我预约一下" books 居住证办理
+    without asking again. Only when the form starts, the topic was set by the reply just
+    before, and the message names no service itself; whether the service can be booked is
+    the service API's to say, in `validate_service_item`.
+    """
+    if (tracker.active_loop or {}).get("name") == "appointment_form":
+        return None
+    if next(tracker.get_latest_entity_values("service_item"), None) is not None:
+        return None
+    if not set_in_previous_turn(tracker, "kb_topic"):
+        return None
+    topic = Topic.from_slot(tracker.get_slot("kb_topic"))
+    return topic.service if topic else None
 
 
 class ValidateAppointmentForm(PersonChecks, OrderedFormValidation):
@@ -68,6 +101,13 @@ class ValidateAppointmentForm(PersonChecks, OrderedFormValidation):
     def name(self) -> str:
         return "validate_appointment_form"
 
+    async def extract_service_item(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """The service of the answer just given, when the booking is asked right after it."""
+        service = topic_service(tracker)
+        return {} if service is None else {"service_item": service}
+
     async def validate_service_item(
         self, value: Any, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Slots:
@@ -81,6 +121,10 @@ class ValidateAppointmentForm(PersonChecks, OrderedFormValidation):
                 "请问您要预约哪一项?",
             )
             return {"service_item": None}
+        if str(value) == topic_service(tracker):
+            dispatcher.utter_message(
+                text=f"好的,为您预约的事项是“{value}”。要办别的事项,直接告诉我事项名称。"
+            )
         if slots.get("city") and "city" not in tracker.slots_to_validate():
             # The city came first: now that the service is known, its hall can be settled.
             known = {**slots, "service_item": str(value)}

@@ -13,6 +13,8 @@ from core.formats import MOBILE
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 SEED_FILE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+# A public page the entry's sample questions were collected from (a Q&A or message-board page).
+PAGE_ADDRESS = re.compile(r"^https?://[^\s《》]+$")
 # Public numbers docs/facts.md allows; anything else that looks like a phone number is refused.
 PUBLIC_NUMBERS = {"12345", "12348", "12309", "12368", "12315", "12333", "12123", "110", "12319"}
 PHONE_LIKE = re.compile(r"(?<![0-9])(?:" + MOBILE + r"|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
@@ -113,8 +115,11 @@ class Entry(BaseModel):
     @classmethod
     def _sources_named(cls, values: List[str]) -> List[str]:
         for value in values:
-            if not (SEED_FILE.match(value) or ("《" in value and "》" in value)):
-                raise ValueError(f"source {value!r} is neither a seed file name nor a named law")
+            named_law = "《" in value and "》" in value
+            if not (SEED_FILE.match(value) or named_law or PAGE_ADDRESS.match(value)):
+                raise ValueError(
+                    f"source {value!r} is neither a seed file name, a named law nor a page address"
+                )
         return values
 
     def searchable_text(self) -> str:
@@ -133,7 +138,12 @@ class Entry(BaseModel):
             if basis.article and basis.article not in cited:
                 cited.append(basis.article)
         cites = [law + "、".join(arts) for law, arts in articles.items()]
-        cites += [src for src in self.source if src not in articles and not SEED_FILE.match(src)]
+        # Pages the questions came from are provenance, not a basis the answer rests on.
+        cites += [
+            src
+            for src in self.source
+            if src not in articles and not SEED_FILE.match(src) and not PAGE_ADDRESS.match(src)
+        ]
         seeds = [src for src in self.source if SEED_FILE.match(src)]
         if seeds:
             cites.append("辽宁省公开报道与政府公开文件(" + "、".join(seeds) + ")")

@@ -120,6 +120,47 @@ def test_bad_values_get_their_own_explanation(
     assert ("身份证" if step == "id" else "手机号") in reply
 
 
+def test_a_booking_right_after_a_service_answer_books_that_service(assistant: Assistant) -> None:
+    sender = uuid.uuid4().hex
+    assert "居住证" in texts(assistant.send("居住证怎么办", sender))
+    replies = assistant.send("帮我预约一下", sender)
+    # The service just answered is taken: the form goes on to the city, not "which service?".
+    assert "居住证办理" in texts(replies) and "哪个市" in texts(replies)
+    assert "请问要办理什么事项" not in texts(replies)
+    replies = assistant.send("沈阳", sender)
+    for _ in range(3):
+        if "姓名" in texts(replies):
+            break
+        replies = assistant.send(click(replies, "/inform"), sender)
+    assistant.send(NAME, sender)
+    assistant.send(PHONE, sender)
+    summary = assistant.send(ID_NUMBER, sender)
+    assert "事项:居住证办理" in texts(summary)
+    done = texts(assistant.send(click(summary, "/affirm"), sender))
+    found = re.search(r"预约号:(AP[0-9A-Z]{8})", done)
+    assert found, done
+    row = db_row(assistant, found.group(1))
+    assert row is not None and row["service"] == "居住证办理"
+
+
+@pytest.mark.parametrize("wording", ["那我预约一个", "怎么预约"])
+def test_other_wordings_of_booking_after_an_answer_carry_the_service(
+    assistant: Assistant, wording: str
+) -> None:
+    sender = uuid.uuid4().hex
+    assistant.send("驾照过期了怎么换", sender)
+    reply = texts(assistant.send(wording, sender))
+    assert "驾驶证补换领" in reply and "哪个市" in reply
+
+
+def test_a_booking_with_no_service_answered_before_asks_which_service(
+    assistant: Assistant,
+) -> None:
+    replies = assistant.send("帮我预约一下")
+    assert "请问要办理什么事项" in texts(replies)
+    assert "居住证办理" in [b["title"] for b in buttons(replies)]
+
+
 def test_a_past_date_is_refused(assistant: Assistant) -> None:
     reply = texts(assistant.send("帮我约昨天上午在沈阳办社保卡"))
     assert "已经过去" in reply
