@@ -88,6 +88,8 @@ def short_name(name: str) -> str:
     if name.startswith("《") and name.endswith("》"):
         name = name[1:-1]
     name = name.strip("《》").strip().replace("〈", "《").replace("〉", "》")
+    # The official titles number a series with full-width brackets, 解释（一）; people type (一).
+    name = name.replace("(", "（").replace(")", "）")
     name = name.split("·")[0].replace(f"《{NATIONAL_PREFIX}", "《")
     if name.startswith(NATIONAL_PREFIX):
         name = name[len(NATIONAL_PREFIX) :]

@@ -119,6 +119,8 @@ def test_judicial_interpretations_are_cited_by_full_title_and_article(
     )
     labour = corpus.article("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", 1)
     assert labour is not None and labour.text.startswith("劳动者与用人单位之间发生的下列纠纷")
+    typed_labour = "《最高人民法院关于审理劳动争议案件适用法律问题的解释(一)》"
+    assert corpus.article(typed_labour, "第一条") == labour
     traffic = corpus.law("最高人民法院关于审理道路交通事故损害赔偿案件适用法律若干问题的解释")
     assert traffic is not None
     assert traffic.articles[0].chapter == "一、关于主体责任的认定"
