@@ -85,7 +85,7 @@ class Continuity:
         if any(rest[i : i + 2] in context for i in range(len(rest) - 1)):
             return None
         index = self.candidates.index
-        found = index.search(rest, limit=1).best
+        found = index.search(rest, limit=1, ordered=False).best
         # The leftover words must name that other entry's subject, as its title says it.
         title = normalize_text(found.entry.title).lower() if found else ""
         tokens = [t for t in index.tokenize(rest) if not t.startswith("#") and len(t) >= 2]

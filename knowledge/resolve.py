@@ -306,7 +306,8 @@ class Resolver:
         # The legal wording of the question's concepts ("几年不要就过期了" → 时效) finds the
         # entries written in it.
         words = default_lexicon().expand(query, law_search.question_concepts(query))
-        result = self.index.search(" ".join([query, *words]), intent=LEGAL_QUESTION, limit=12)
+        widened = " ".join([query, *words])
+        result = self.index.search(widened, intent=LEGAL_QUESTION, limit=12, ordered=False)
         # An elliptical follow-up with no legal concept of its own ("他没提前30天通知就走了呢")
         # puts a new case the entry just shown did not cover; others ("最长能定多久", "从啥时候
         # 开始算") may be answered by it again.
