@@ -27,6 +27,13 @@ from knowledge.entry_ranker import (
 )
 from knowledge.schema import Entry
 from knowledge.store import KNOWLEDGE_DIR, default_entries, load_services
+from knowledge.thresholds import (
+    CITY_BOOST,
+    ENTRY_MIN_EVIDENCE,
+    ENTRY_MIN_MARGIN,
+    ENTRY_MIN_SCORE,
+    INTENT_BOOST,
+)
 
 USERDICT = KNOWLEDGE_DIR.parent / "data" / "jieba" / "userdict.txt"
 STOPWORDS = frozenset(
@@ -112,8 +119,6 @@ _CHINESE_RUN = re.compile(r"[0-9\u4e00-\u9fff]{2,}")
 _FILLER = frozenset(
     "怎么办哪啥吗呢了的是在有个要能不咋去我你他这那什样可以会还就都也吧呀啊嘛和跟给把被让"
 )
-# Intent match adds this fraction of the best score; an intent guess is a hint, not a filter.
-INTENT_BOOST = 0.25
 
 
 def load_tokenizer() -> jieba.Tokenizer:
@@ -166,9 +171,9 @@ class KnowledgeIndex:
     def __init__(
         self,
         entries: Sequence[Entry],
-        min_score: float = 3.0,
-        min_margin: float = 0.08,
-        min_evidence: float = 1.0,
+        min_score: float = ENTRY_MIN_SCORE,
+        min_margin: float = ENTRY_MIN_MARGIN,
+        min_evidence: float = ENTRY_MIN_EVIDENCE,
         ranker: Optional[EntryRanker] = None,
     ) -> None:
         self.entries = list(entries)
@@ -275,7 +280,7 @@ class KnowledgeIndex:
             if intent and intent in entry.intents:
                 score += INTENT_BOOST * top
             if city and entry.region == city:
-                score += 0.1 * top
+                score += CITY_BOOST * top
             if score > 0:
                 ranked.append(Hit(entry, float(score)))
         ranked.sort(key=lambda hit: hit.score, reverse=True)
