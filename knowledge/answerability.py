@@ -16,7 +16,7 @@ from typing import FrozenSet, Iterable, Sequence
 from core.text import normalize_text
 from knowledge.analysis import GENERIC_CONCEPTS, Analysis
 from knowledge.aspects import Aspect, states, stating_sentences
-from knowledge.law_search import ArticleHit
+from knowledge.law_search import ArticleHit, missing_concepts
 from knowledge.legal_lexicon import default_lexicon
 from knowledge.schema import Entry
 from knowledge.thresholds import ASKED_LIKE_ENTRY, TOPICAL_LIKENESS
@@ -145,3 +145,17 @@ def stated_first(text: str, aspect: Aspect, question: str) -> str:
     # An opening verdict answered the entry's own question, not this one.
     rest = [s for s in sentences if s != best and not VERDICT.fullmatch(s)]
     return "".join([best, *rest])
+
+
+def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
+    """Whether `text` covers the question's key legal concepts.
+
+    Generic concepts (期限, 收费, 赔偿 …) are context, not the point of a question; of three or
+    more specific ones, one may be context too ("起诉要回10万欠款交多少诉讼费": 诉讼费 is the
+    point, 欠款 is not).
+    """
+    key = asked - GENERIC_CONCEPTS
+    missing = missing_concepts(question, text) - GENERIC_CONCEPTS
+    if not key:
+        return missing_concepts(question, text) != asked
+    return not missing or (len(key) >= 3 and len(missing) == 1)

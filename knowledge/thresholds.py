@@ -21,7 +21,21 @@ RESCUE_RATIO = 0.4
 # Articles of a law for one group (lexicon `scoped_laws`) when the question names another.
 OUT_OF_SCOPE = 0.5
 
-# --- choosing among entries (knowledge/resolve.py), set on the development dialogues ---------
+# --- the entry index (knowledge/search.py), set by hand when the index was written -----------
+# No development set is recorded for these; they are kept as they were and are the first to
+# choose again on the sample-question folds of bench/fit_entry_ranker.py.
+# BM25 score below which the best entry is too weak to answer with (a menu instead).
+ENTRY_MIN_SCORE = 3.0
+# The best entry is confident when it leads the second by this share of its score.
+ENTRY_MIN_MARGIN = 0.08
+# IDF mass of content words the best entry must share with the question, else nothing answers.
+ENTRY_MIN_EVIDENCE = 1.0
+# Entries of the intent NLU gave, and entries written for the city asked, gain this share of the
+# best score: an intent guess is a hint, not a filter.
+INTENT_BOOST = 0.25
+CITY_BOOST = 0.1
+
+# --- choosing among entries (knowledge/ranking.py), set on the development dialogues ---------
 # Two candidates this close (share of the best score) about different services: ask which.
 MENU_MARGIN = 0.12
 # A question sharing this share of its character pairs with an entry's title or sample question
@@ -29,8 +43,19 @@ MENU_MARGIN = 0.12
 NAMES_ENTRY = 0.5
 # Titles are short and say what the entry is about: a lower share of the question suffices.
 NAMES_TITLE = 0.35
+# A question named like the best entry gets it only when it is worded this much more like it
+# than like the runner-up (a share of character pairs).
+NAMED_LEAD = 0.1
 # Related entries offered after an answer score at least this share of the best.
 RELATED_SHARE = 0.55
+# A legal entry is a candidate for a legal question only when it scores this share of the best
+# hit of its search (knowledge/ranking.py, `covering_entry`).
+COVERING_FLOOR = 0.3
+
+# --- topic continuity (knowledge/continuity.py), set on the development dialogues ------------
+# A follow-up's own words name another subject only when its best entry scores this multiple of
+# the index's lowest answering score.
+OTHER_SUBJECT_SCORE = 2.0
 
 # --- answerability (knowledge/answerability.py), set on STARD train ------------------------
 # A question this like an entry's own sample question is the question the entry answers, whatever

@@ -80,3 +80,13 @@ def test_the_direct_answer_leaves_out_a_verdict_for_another_question() -> None:
     assert "五百元以上二千元以下" in answer.reply.text.split("\n")[0]
     assert "不合法" not in answer.reply.text.split("\n")[0]
     assert first
+
+
+def test_an_answer_covers_a_question_when_it_names_its_key_concepts() -> None:
+    from knowledge.answerability import covers
+    from knowledge.law_search import question_concepts
+
+    question = "员工要辞职,公司能扣他工资吗"
+    asked = question_concepts(question)
+    assert covers(asked, question, "劳动者提前三十日书面通知可以解除劳动合同,工资不得克扣")
+    assert not covers(asked, question, "用人单位自用工之日起超过一个月未订立书面劳动合同的")
