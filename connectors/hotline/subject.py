@@ -36,7 +36,7 @@ CONTROL_INTENTS = frozenset(
 
 # Weights of a line's NLU confidence in the call's subject. The purpose outweighs any one later
 # line, so a single misread detail never flips it; two questions on another topic do. Set by
-# hand on tests/connectors/desk_calls/dev.yml; reported on heldout.yml (docs/connectors.md).
+# hand on tests/connectors/desk_calls/dev.yml and dev2.yml; reported on heldout2.yml (docs/connectors.md).
 OPENING_WEIGHT = 2.0
 ASK_WEIGHT = 1.0
 DETAIL_WEIGHT = 0.25
