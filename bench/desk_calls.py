@@ -41,6 +41,7 @@ from bot.settings import Settings
 from connectors.hotline.dispatch import default_table
 from connectors.hotline.workorder import required_fields
 from core.paths import PROJECT_ROOT
+from knowledge.followup import known_cities
 
 CALLS_DIR = PROJECT_ROOT / "tests" / "connectors" / "desk_calls"
 AGENT_PREFIX = "坐席:"
@@ -63,8 +64,13 @@ class Outcome:
 
     @property
     def unit_right(self) -> bool:
-        bare = default_table().department(self.call["unit"], None)
-        return bool(str(self.order.get("department", "")).endswith(bare))
+        """The expected unit, in whatever city the order names (the tax bureau's name has the
+        city inside it, 国家税务总局沈阳市税务局, so no suffix comparison)."""
+        department = str(self.order.get("department", ""))
+        table = default_table()
+        named = {table.department(self.call["unit"], None)}
+        named |= {table.department(self.call["unit"], city) for city in known_cities()}
+        return department in named
 
     @property
     def department_right(self) -> bool:
