@@ -100,12 +100,26 @@ _SWITCH = re.compile(
 # Chasing a request made earlier (催办): a push word, or "still not handled" said of something
 # reported before. "能不能快点移出来" alone hurries the request being made, it chases nothing.
 _CHASE = re.compile(r"催办|督办|催(一下|一催|催)|帮我催|给催")
+# "Still no progress", said either way round: "还没人处理", "到现在也没回复", or the news
+# first, "一点动静都没有", "连个回话都没有"; and the idioms for a request that vanished.
+_PROGRESS = (
+    r"处理|办|回复|回电|答复|解决|管|理|搭理|下文|消息|信儿?|动静|"
+    r"联系|回音|反馈|进展|结果|说法|回话"
+)
 _STILL_NOT = re.compile(
-    r"(还|一直|怎么|咋|始终)(是)?(没|没有|不见)(人)?(处理|办|回复|回电|答复|解决|管|理|下文|消息|动静|联系|回音|反馈)"
+    rf"(还|一直|怎么|咋|始终|仍然|也|都|到现在|至今)(是)?(没|没有|不见)(人)?(给)?({_PROGRESS})|"
+    r"(动静|下文|消息|信儿|音信|回音|反馈|进展|回话|说法|结果)(都|也|还)?(没有|没|没得)|"
+    r"石沉大海|杳无音信|不了了之|没(了)?下文"
 )
 _EARLIER = re.compile(
     r"打过|打了(好几|几|两|三)?(次|回|遍)?电话|来过电话|(反映|投诉|举报|报|提|说)过|之前|上次|上回|"
-    r"上周|上个月|前几天|前两天|前段时间|工单|好几次|几次了|半个月了|一个月了|这么久"
+    r"上周|上礼拜|上星期|上个月|前几天|前两天|前些天|前些日子|前段时间|工单|好几次|几次了|半个月了|"
+    r"一个月了|这么久|[一二两三四五六七八九十几半多]+个?(天|周|星期|礼拜|月)(前|以前)|转办|转给|回访"
+)
+# What a caller says only to check the line before the matter: "喂,是12345吗", "能听见吗".
+_LINE_CHECK = re.compile(
+    r"是不是|是|吗|不|吧|啊|呀|呢|嘛|这(里|儿|边)?|你们|您|请问|能|可以|听(得)?(见|到|清楚?)|"
+    r"接通|通了|那个|热线|电话"
 )
 _PUNCT = re.compile(r"[\s,.!?;:、,。!?;:~…\"'“”‘’()()]+")
 # Words that carry no subject of their own in a follow-up ("在大连呢", "那沈阳的话").
@@ -177,6 +191,7 @@ class Cues:
     terms: FrozenSet[str] = field(default_factory=frozenset)
     switches: bool = False
     chases: bool = False
+    checks_line: bool = False
 
     @property
     def follows_up(self) -> bool:
@@ -224,6 +239,15 @@ def changes_subject(text: str) -> bool:
     """The message turns to another matter ("对了,还有个事", "另外想问一下", "换个问题")."""
     bare = _strip(text)
     return bool(_SWITCH.search(bare) or _CLEAR.search(bare))
+
+
+def only_checks_line(text: str) -> bool:
+    """The message only greets or checks the line reached ("喂,是12345吗"): no matter yet."""
+    rest = _strip(text)
+    for term in terms_in(text):
+        rest = rest.replace(term, "")
+    rest = _LINE_CHECK.sub("", _GREETING.sub("", rest))
+    return bool(_strip(text)) and not rest
 
 
 def chases_earlier_request(text: str) -> bool:
@@ -298,4 +322,5 @@ def read_cues(text: str, cities: Optional[Iterable[str]] = None) -> Cues:
         terms=terms_in(text),
         switches=changes_subject(text),
         chases=chases_earlier_request(text),
+        checks_line=only_checks_line(text),
     )

@@ -3,12 +3,16 @@
 `dispatch(category, text, city)` returns the department to dispatch to, named with its city
 ("沈阳市市场监督管理局"), with a confidence and the two runners-up the agent can pick with a
 click. The category gives each unit a prior share; words of the call that name whose business
-the matter is (拖欠工资, 年报, 发票 …) add to their unit, so a wage-arrears call filed as an
-enterprise complaint still goes to the labour inspectorate.
+the matter is (拖欠工资, 年报, 发票 …), and a unit named as the one that acted on the caller
+("市场监管局说要罚款"), add to their unit, so a wage-arrears call filed as an enterprise
+complaint still goes to the labour inspectorate. How far they may move an order depends on the
+category (`scopes` of routing.yml): a transaction stays with its own unit, a general category
+goes wherever its matter points, any other moves only among its own units.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +61,22 @@ class Cue:
     weight: float
 
 
+# A unit named as the one that acted: "被税务局罚了", "市场监管局说…", "工商的人来查"; not a
+# unit the caller only mentions ("想去税务局问问").
+_ACTING_BEFORE = "被|让|叫|给"
+_ACTING_AFTER = "说|要|罚|来|查|检查|处罚|通知|责令|认定|列入|把|给|下了|下达|开了"
+
+
+def _acting_pattern(names: List[str]) -> Optional[re.Pattern[str]]:
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(
+        rf"(?:{_ACTING_BEFORE})(?:{alternatives})|(?:{alternatives})(?:的人|的|那边|这边)?"
+        rf"(?:{_ACTING_AFTER})"
+    )
+
+
 class RoutingTable:
     """routing.yml as data: units, each category's prior over units, and cue words."""
 
@@ -74,6 +94,15 @@ class RoutingTable:
         }
         # Per-city names where a city's unit is called otherwise than the template says.
         self.city_names: Dict[str, Dict[str, str]] = dict(data.get("cities") or {})
+        scopes = data.get("scopes") or {}
+        self.general = frozenset(str(c) for c in scopes.get("general") or ())
+        self.transactions = frozenset(str(c) for c in scopes.get("transactions") or ())
+        self.acting_weight = float(data.get("acting_weight", 1.0))
+        self.acting = {
+            unit: pattern
+            for unit, spec in self.units.items()
+            if (pattern := _acting_pattern([str(n) for n in spec.get("called") or ()]))
+        }
         for shares in self.categories.values():
             for unit in shares:
                 if unit not in self.units:
@@ -92,12 +121,16 @@ class RoutingTable:
         return str(self.units[unit]["name"]).format(city=full)
 
     def evidence(self, text: str) -> Dict[str, float]:
-        """Each unit's strongest cue weight found in the text."""
+        """Each unit's strongest evidence in the text: its cue words, or its being named as
+        the unit that acted on the caller."""
         found: Dict[str, float] = {}
         for unit, cues in self.cues.items():
             weight = max((c.weight for c in cues if any(w in text for w in c.words)), default=0.0)
             if weight:
                 found[unit] = weight
+        for unit, pattern in self.acting.items():
+            if pattern.search(text):
+                found[unit] = max(found.get(unit, 0.0), self.acting_weight)
         return found
 
     def dispatch(
@@ -106,8 +139,14 @@ class RoutingTable:
         prior = self.categories.get(category or "") or {FALLBACK_UNIT: 1.0}
         total = sum(prior.values()) or 1.0
         scores = {unit: share / total for unit, share in prior.items()}
+        general = category not in self.categories or category in self.general
         for unit, weight in self.evidence(text).items():
-            scores[unit] = scores.get(unit, 0.0) + weight
+            if general:
+                scores[unit] = scores.get(unit, 0.0) + weight
+            elif unit in scores:
+                # A transaction's words order its runners-up; they never displace its unit.
+                share = scores[unit] if category in self.transactions else 1.0
+                scores[unit] += weight * share
         for unit in GENERAL_UNITS:
             if unit in self.units:
                 scores.setdefault(unit, 0.0)

@@ -36,7 +36,8 @@ CONTROL_INTENTS = frozenset(
 
 # Weights of a line's NLU confidence in the call's subject. The purpose outweighs any one later
 # line, so a single misread detail never flips it; two questions on another topic do. Set by
-# hand on tests/connectors/desk_calls/dev.yml; reported on heldout.yml (docs/connectors.md).
+# hand on tests/connectors/desk_calls/dev.yml and dev2.yml; reported on heldout2.yml
+# (docs/connectors.md).
 OPENING_WEIGHT = 2.0
 ASK_WEIGHT = 1.0
 DETAIL_WEIGHT = 0.25
@@ -70,7 +71,8 @@ def read_line(text: str, ranking: Sequence[Tuple[str, float]]) -> LineReading:
     - follow: a question naming none ("要准备什么材料", "能在锦州补吗"): it asks about the
       call's subject, whatever intent NLU reads into its few words;
     - detail: a statement (a year, a code, a deadline, what happened);
-    - control: an answer to the agent, thanks, a greeting: no evidence at all.
+    - control: an answer to the agent, thanks, a greeting or a check of the line reached:
+      no evidence at all.
     """
     analysis = analyse(normalize_text(text))
     cues = analysis.cues
@@ -82,8 +84,9 @@ def read_line(text: str, ranking: Sequence[Tuple[str, float]]) -> LineReading:
     if cues.switches and (names_subject or not asks):
         return LineReading(kind="switch", ranking=topical if names_subject else [])
     top = ranking[0][0] if ranking else ""
-    # "沈阳" or "我们是宏达机械有限公司" answers a question: it adds nothing to the subject.
-    if not topical or cues.small_talk or (top in CONTROL_INTENTS and not asks):
+    # "沈阳" or "我们是宏达机械有限公司" answers a question, "喂,是12345吗" checks the line
+    # reached: neither adds anything to the subject nor states the call's purpose.
+    if not topical or cues.small_talk or cues.checks_line or (top in CONTROL_INTENTS and not asks):
         return LineReading(kind="control", ranking=topical)
     if not asks:
         return LineReading(kind="detail", ranking=topical)

@@ -89,3 +89,30 @@ def test_a_change_of_subject_announced_alone_opens_on_the_next_line() -> None:
     )
     assert call[1].kind == "switch" and call[1].ranking == []
     assert subject(call) == "driver_license"
+
+
+def test_checking_the_line_reached_does_not_state_the_purpose() -> None:
+    call = readings(
+        ("喂,您好,是12345热线吗", [("hotline_info", 0.93)]),
+        ("我们公司营业执照上显示经营异常了", [("credit_repair", 0.55), ("hotline_info", 0.2)]),
+        ("网上能申请移出不", [("credit_repair", 0.4), ("hotline_info", 0.3)]),
+    )
+    assert call[0].kind == "control"
+    assert subject(call) == "credit_repair"
+    # A question about the hotline itself is a purpose, not a check of the line.
+    asked = readings(("你们12345热线都管啥事", [("hotline_info", 0.9)]))
+    assert asked[0].kind != "control"
+    assert subject(asked) == "hotline_info"
+
+
+def test_no_progress_said_news_first_is_a_chase() -> None:
+    call = readings(
+        ("我前些天反映的那个事,到现在连个回话都没有", [("case_status", 0.6)]),
+        ("就是厂子被拖欠货款那个", [("legal_question", 0.8)]),
+        ("都过去半个月了", [("legal_question", 0.4)]),
+    )
+    assert call[0].kind == "chase"
+    assert subject(call) == CASE_URGE
+    # Unpaid wages "一直没人管" with no earlier request is a new matter, not a chase.
+    new = readings(("老板欠我三个月工资了,一直没人管", [("legal_question", 0.8)]))
+    assert new[0].kind != "chase"

@@ -53,12 +53,57 @@ def test_wage_arrears_filed_as_a_complaint_go_to_labour_inspection() -> None:
     assert route.runners_up[0].department == "沈阳市营商环境建设局"
 
 
-@pytest.mark.parametrize(
-    "category", ["legal_question", "social_security", "business_complaint", "enterprise_policy"]
-)
+@pytest.mark.parametrize("category", ["legal_question", "business_complaint", "credit_repair"])
 def test_an_annual_report_matter_is_market_regulation(category: str) -> None:
     route = dispatch(category, "去年的年报忘了报了,现在在经营异常名录里", "沈阳")
     assert route.department == "沈阳市市场监督管理局"
+
+
+@pytest.mark.parametrize(
+    ("category", "text", "unit"),
+    [
+        ("appointment_book", "我想约下周一去大厅办居住证", "沈阳市营商环境建设局"),
+        ("case_status", "我的办件到哪了,是营业执照变更", "沈阳市12345热线工作机构"),
+        ("legal_aid", "老板欠工资不给,我想申请法律援助", "沈阳市司法局法律援助中心"),
+        ("yijianshi", "企业开办一件事,执照、刻章、税务一次办吗", "沈阳市营商环境建设局"),
+    ],
+)
+def test_a_transaction_stays_with_its_unit_whatever_it_names(
+    category: str, text: str, unit: str
+) -> None:
+    route = dispatch(category, text, "沈阳")
+    assert route.department == unit
+    # The unit its words name is one click away.
+    assert route.runners_up[0].department != unit
+
+
+def test_words_move_a_category_only_among_its_own_units() -> None:
+    card = dispatch("social_security", "社保卡坏了,卡里医保的钱还有两千", "大连")
+    assert card.department == "大连市人力资源和社会保障局"
+    assert dispatch("social_security", "异地就医备案怎么办", "大连").department == (
+        "大连市医疗保障局"
+    )
+    # A social-security call naming the annual report is not market regulation's.
+    assert dispatch("social_security", "年报的时候社保人数填错了", "大连").department == (
+        "大连市人力资源和社会保障局"
+    )
+
+
+def test_the_unit_that_acted_on_the_caller_is_evidence() -> None:
+    fined = dispatch("lenient_enforcement", "市场监管局说我们价签不规范要罚款", "锦州")
+    assert fined.department == "锦州市市场监督管理局"
+    assert dispatch("lenient_enforcement", "第一次违规能不能不罚", "锦州").department == (
+        "锦州市司法局"
+    )
+    # Named without acting ("想去…问问"), the unit is no evidence.
+    assert dispatch(
+        "lenient_enforcement", "想去市场监管局问问第一次违规能不能不罚", "锦州"
+    ).department == ("锦州市司法局")
+
+
+def test_a_trademark_lawsuit_is_a_legal_matter_not_market_regulation() -> None:
+    route = dispatch("legal_question", "别人用了我们的商标,我们能起诉他吗", "沈阳")
+    assert route.department == "沈阳市司法局"
 
 
 def test_without_cues_the_category_decides_with_two_runners_up() -> None:
