@@ -65,6 +65,13 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
     return str(value) if value is not None else None
 
 
+def _one_service(tracker: Tracker) -> Optional[str]:
+    """The service the message names, when it names one: a message naming two ("居住证每年都得
+    签注吗": 居住证办理 and 居住证签注) pins neither, and the search weighs both words."""
+    named = {str(value) for value in tracker.get_latest_entity_values("service_item")}
+    return named.pop() if len(named) == 1 else None
+
+
 def wants_checkup_form(
     intent: Optional[str], text: str, topic: Optional[Topic], section: Optional[str]
 ) -> bool:
@@ -159,7 +166,7 @@ class ActionAnswerKnowledge(Action):
             # "谢谢拜拜" that NLU could not place is still only thanks and a goodbye.
             dispatcher.utter_message(response=small_talk_reply(text))
             return cleared
-        service = _entity(tracker, "service_item")
+        service = _one_service(tracker)
         if intent == "inform" and not service and not topic:
             # A bare value ("沈阳", "下周一") with no task or topic: ask what it is for.
             dispatcher.utter_message(response="utter_ask_topic")

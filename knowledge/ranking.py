@@ -142,8 +142,12 @@ class Ranker:
         # What the conversation is about, besides what the message names: the topic's concepts
         # are in `query` ("交不起能缓交吗" after court fees is still about 诉讼费).
         subject = asked | own | law_search.question_concepts(query)
+        # Only the topic's own entry is exempt from being about the subject (`again` below): any
+        # other entry a follow-up finds must be about what the conversation names, or it
+        # answers another question ("公司一直拖着不给申请呢" after the 工伤认定 time limit is
+        # not about 劳动能力鉴定).
         chosen, nearest = self.covering_entry(
-            result, asked, concepts_from, shown, plain, analysis, subject, follow_up or own_intent
+            result, asked, concepts_from, shown, plain, analysis, subject, own_intent
         )
         # "从啥时候开始算" after the time-limit answer: that answer says it, if it does.
         if (
