@@ -81,19 +81,39 @@ class Ranker:
         return self.model is None or self.model.answers(evidence)
 
     # ------------------------------------------------------------------ one best entry
-    def decide(self, result: Result, text: str, cues: Cues, intent: Optional[str]) -> Choice:
-        """The best entry, its section, a menu of close candidates, or nothing."""
+    def decide(
+        self,
+        result: Result,
+        text: str,
+        cues: Cues,
+        intent: Optional[str],
+        topic_service: Optional[str] = None,
+    ) -> Choice:
+        """The best entry, its section, a menu of close candidates, or nothing.
+
+        `topic_service` is the service the conversation is about: of two close candidates about
+        different services, the one of that service continues the conversation, so no menu.
+        """
         if not result.hits:
             return Choice(AnswerKind.NOT_FOUND)
-        best, rest = result.hits[0], result.hits[1:]
+        best, rest = result.hits[0], list(result.hits[1:])
         if best.score < self.index.min_score:
             return Choice(AnswerKind.MENU, hits=result.hits)
+        if (
+            topic_service
+            and rest
+            and best.entry.service != topic_service
+            and rest[0].entry.service == topic_service
+            and genuinely_close(best, rest[0], intent)
+        ):
+            best, rest = rest[0], [best, *rest[1:]]
         runner_up = entry_likeness(text, rest[0].entry) if rest else 0.0
         named = (
             names_entry(text, best.entry)
             and entry_likeness(text, best.entry) > runner_up + NAMED_LEAD
         )
         close = rest and genuinely_close(best, rest[0], intent)
+        close = close and not (topic_service and best.entry.service == topic_service)
         if not result.confident and close and not named:
             return Choice(AnswerKind.MENU, hits=result.hits)
         if cues.section and cues.section in available_sections(best.entry):
@@ -107,9 +127,8 @@ class Ranker:
             if not answers(best.entry, analysis, follow_up=own_service) or not self.sure(evidence):
                 # The best match by words is a legal answer to another question.
                 return Choice(AnswerKind.NOT_STATED, nearest=best.entry, analysis=analysis)
-        return Choice(
-            AnswerKind.ENTRY, best.entry, result.hits, analysis=analysis, evidence=evidence
-        )
+        ranked = (best, *rest)
+        return Choice(AnswerKind.ENTRY, best.entry, ranked, analysis=analysis, evidence=evidence)
 
     # ------------------------------------------------------------------ legal questions
     def legal(
@@ -125,6 +144,7 @@ class Ranker:
         follow_up: bool,
         own_intent: bool,
         intent: Optional[str],
+        context: str = "",
     ) -> Choice:
         """(a) the curated entry that covers the question, (b) the articles, (c) honest none.
 
@@ -141,7 +161,9 @@ class Ranker:
         asked = law_search.question_concepts(concepts_from)
         # What the conversation is about, besides what the message names: the topic's concepts
         # are in `query` ("交不起能缓交吗" after court fees is still about 诉讼费).
-        subject = asked | own | law_search.question_concepts(query)
+        # `context`: the conversation's earlier words, when the message opened no topic of its
+        # own ("工资高的有封顶吗" after an answer on severance for a lay-off).
+        subject = asked | own | law_search.question_concepts(f"{query} {context}")
         # Only the topic's own entry is exempt from being about the subject (`again` below): any
         # other entry a follow-up finds must be about what the conversation names, or it
         # answers another question ("公司一直拖着不给申请呢" after the 工伤认定 time limit is

@@ -234,7 +234,7 @@ class Resolver:
         result = self.index.search(query, intent=intent, city=city)
         concepts = law_search.question_concepts(text)
         if wants_section(result, cues):
-            return self._decide(result, text, cues, city, intent)
+            return self._decide(result, text, cues, city, intent, self._topic_service(topic))
         if legalish(intent, result, concepts, text):
             answer = self.legal(
                 query,
@@ -243,6 +243,7 @@ class Resolver:
                 plain=result,
                 intent=intent,
                 in_conversation=topic is not None,
+                context=topic.query if topic else "",
             )
             if not answer.kind.declines or concepts - SERVICE_CONCEPTS:
                 return answer
@@ -253,11 +254,24 @@ class Resolver:
             # A guidance answer that misses the question's legal point ("能要求听证吗" after a
             # 免罚 answer): the legal answer, if there is one that covers it.
             answer = self.legal(
-                query, concept_text=text, topic=None, in_conversation=topic is not None
+                query,
+                concept_text=text,
+                topic=None,
+                in_conversation=topic is not None,
+                context=topic.query if topic else "",
             )
             if not answer.kind.declines:
                 return answer
-        return self._decide(result, text, cues, city, intent)
+        return self._decide(result, text, cues, city, intent, self._topic_service(topic))
+
+    def _topic_service(self, topic: Optional[Topic]) -> Optional[str]:
+        """The service the conversation is about: its topic's, or for a looked-up case the
+        hotline's whose work orders the case pushes are about."""
+        if topic is None:
+            return None
+        if topic.kind == "case":
+            return self.entries[CASE_PUSH_ENTRY].service
+        return topic.service
 
     def _service_section(
         self, service: str, section: str, text: str, city: Optional[str]
@@ -277,8 +291,9 @@ class Resolver:
         cues: Cues,
         city: Optional[str],
         intent: Optional[str],
+        topic_service: Optional[str] = None,
     ) -> Answer:
-        choice = self.ranker.decide(result, text, cues, intent)
+        choice = self.ranker.decide(result, text, cues, intent, topic_service)
         if choice.kind == AnswerKind.SECTION and choice.entry is not None and cues.section:
             topic = Topic("entry", choice.entry.id, choice.entry.service, city, text)
             return section_answer(choice.entry, cues.section, topic)
@@ -294,12 +309,14 @@ class Resolver:
         plain: Optional[Result] = None,
         intent: Optional[str] = None,
         in_conversation: bool = False,
+        context: str = "",
     ) -> Answer:
         """(a) the curated entry that covers the question, (b) the articles, (c) honest none.
 
         Within a legal topic (`topic` given) the articles just quoted are not quoted again. A
         message within a conversation (`topic` or `in_conversation`) is judged as a follow-up:
-        its few words need not name the entry's subject, and the model does not judge it.
+        its few words need not name the entry's subject, and the model does not judge it;
+        `context`, the conversation's earlier words, names that subject.
         """
         analysis = analyse(concept_text)
         own_key = analysis.key_concepts
@@ -327,6 +344,7 @@ class Resolver:
             # NLU placing the message under a service intent names that service's subject.
             own_intent=intent in GUIDANCE_INTENTS,
             intent=intent,
+            context=context,
         )
         return self._render(choice, topic, None, query[-80:])
 

@@ -29,6 +29,20 @@ def test_close_scores_about_different_services_are_genuinely_close() -> None:
     assert not genuinely_close(Hit(permit, 10.0), Hit(fees, 9.9), None)
 
 
+def test_a_close_tie_goes_to_the_service_the_conversation_is_about() -> None:
+    permit, licence = entry("residence_permit.overview"), entry("driver_license.lost")
+    tie = Result((Hit(permit, 10.0), Hit(licence, 9.5)), False)
+    text = "这个咋整"
+    assert ranker().decide(tie, text, read_cues(text), None).kind == AnswerKind.MENU
+    # Within a conversation about driving licences, the licence entry continues it.
+    choice = ranker().decide(tie, text, read_cues(text), None, licence.service)
+    assert choice.kind == AnswerKind.ENTRY and choice.entry == licence
+    assert [h.entry for h in choice.hits] == [licence, permit]
+    # A conversation about a third service breaks no tie.
+    other = ranker().decide(tie, text, read_cues(text), None, "12345热线")
+    assert other.kind == AnswerKind.MENU
+
+
 def test_a_question_worded_like_an_entrys_sample_question_names_it() -> None:
     permit = entry("residence_permit.overview")
     assert names_entry(permit.questions[0], permit)
