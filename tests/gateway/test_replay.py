@@ -155,23 +155,6 @@ async def test_a_replayed_signed_utterance_is_refused_and_not_recorded(
         assert await transcript(first, call_id) == ["您好,请讲"]
 
 
-async def test_a_call_ended_whose_body_equals_the_call_started_is_not_a_replay(
-    tmp_path: Path, replica: FakeReplica
-) -> None:
-    """The signature covers the body, not the path: one signed body on two endpoints is two
-    requests, each accepted once."""
-    call_id = "same-body-" + uuid.uuid4().hex[:8]
-    request = signed({"call_id": call_id}, int(time.time()))
-    async with gateway_client(settings_for(tmp_path, replica, ""), desk=True) as http:
-        assert (await http.post("/webhooks/hotline/call-started", **request)).status_code == 200
-        ended = await http.post("/webhooks/hotline/call-ended", **request)
-        assert ended.status_code == 200
-        assert ended.json()["ended"] is True
-        again = await http.post("/webhooks/hotline/call-ended", **request)
-        assert again.status_code == 409
-        assert again.json()["error"] == "replayed_request"
-
-
 async def test_a_retry_after_a_failed_attempt_is_processed(
     tmp_path: Path, replica: FakeReplica
 ) -> None:

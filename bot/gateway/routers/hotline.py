@@ -58,16 +58,15 @@ async def _verified_event(request: Request, resources: ResourcesDep, model: Type
 async def _signed_event(
     request: Request, resources: ResourcesDep, model: Type[Event]
 ) -> AsyncIterator[Event]:
-    """The verified event, handled at most once per endpoint and signature.
+    """The verified event, handled at most once per signature.
 
     The signature is claimed before the event is applied and kept for the timestamp window
     once it was; a request that fails gives it back, so the platform's retry of a request that
-    got 503 or 404 is applied rather than refused. The signature covers the timestamp and the
-    body, not the path, so the claim is the endpoint's: a call-ended whose body equals the
-    call-started's, sent in the same second, is another request, not a replay."""
+    got 503 or 404 is applied rather than refused. The claim is the signature's on every
+    endpoint: a captured call-started replayed as a call-ended is a replay (docs/connectors.md:
+    the events carry their own times, so their bodies differ)."""
     event = await _verified_event(request, resources, model)
-    signature = (request.headers.get(SIGNATURE_HEADER) or "").strip()
-    key = f"hotline:signature:{request.url.path.rsplit('/', 1)[-1]}:{signature}"
+    key = "hotline:signature:" + (request.headers.get(SIGNATURE_HEADER) or "").strip()
     claim = await resources.replay.claim(key)
     if claim is Claim.DONE:
         logger.warning("hotline.replayed path=%s", request.url.path)
