@@ -14,17 +14,14 @@ import hmac
 import json
 import random
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Dict, List
 
 import httpx
-import uvicorn
 
-from bench.common import free_port, percentiles
-from bot.gateway import create_app
+from bench.common import free_port, percentiles, served_gateway
 from bot.model import train
 from bot.review.nludata import load_examples, plain_text
 from bot.run import action_server, rasa_server, start, stop_all
@@ -105,27 +102,14 @@ def main() -> None:
     settings = settings.copy(
         update={"gateway_port": free_port(), "hotline_secret": SECRET, "wechat_token": WECHAT_TOKEN}
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=settings.gateway_port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    held_out = load_examples(PROJECT_ROOT / "tests" / "nlu")
+    texts = [plain_text(e.text) for e in held_out if e.intent not in ("greet", "goodbye", "thank")]
     try:
-        while not server.started:
-            time.sleep(0.05)
-        held_out = load_examples(PROJECT_ROOT / "tests" / "nlu")
-        texts = [
-            plain_text(e.text) for e in held_out if e.intent not in ("greet", "goodbye", "thank")
-        ]
-        with httpx.Client(base_url=settings.gateway_url, timeout=30) as client:
+        with served_gateway(settings) as url, httpx.Client(base_url=url, timeout=30) as client:
             agent_assist(client, texts, 2)  # warm-up
             assist = agent_assist(client, texts, args.calls)
             passive = wechat_passive(client, texts, args.wechat_messages)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         stop_all(processes)
     print(f"agent assist, per caller utterance, {args.calls} calls (ms): {percentiles(assist)}")
     print(f"WeChat passive reply, end to end (ms): {percentiles(passive)}")

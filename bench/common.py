@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import socket
 import statistics
-from typing import Dict, List, Tuple
+import threading
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Dict, Iterator, List, Tuple
 
 import httpx
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def percentiles(samples_ms: List[float]) -> Dict[str, float]:
@@ -37,3 +43,25 @@ def chat_session(gateway_url: str) -> Tuple[str, str]:
     response = httpx.get(gateway_url + "/", timeout=30)
     value = response.cookies[CHAT_COOKIE]
     return value.split(".")[0], f"{CHAT_COOKIE}={value}"
+
+
+@contextmanager
+def served_gateway(settings: Settings) -> Iterator[str]:
+    """The gateway app on `settings.gateway_port`, served in a thread for the block; its URL."""
+    import uvicorn
+
+    from bot.gateway import create_app
+
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=settings.gateway_port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        yield settings.gateway_url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -29,12 +28,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import httpx
-import uvicorn
 import yaml
 
 from bench.agent_assist_latency import SECRET, signed
-from bench.common import free_port, percentiles
-from bot.gateway import create_app
+from bench.common import free_port, percentiles, served_gateway
 from bot.model import train
 from bot.run import rasa_server, start, stop_all
 from bot.settings import Settings
@@ -181,22 +178,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     settings = settings.model_copy(
         update={"gateway_port": free_port(), "hotline_secret": SECRET, "redis_url": ""}
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=settings.gateway_port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        while not server.started:
-            time.sleep(0.05)
-        with httpx.Client(base_url=settings.gateway_url, timeout=30) as client:
+        with served_gateway(settings) as url, httpx.Client(base_url=url, timeout=30) as client:
             run_call(client, calls[0])  # warm-up: the first parse loads Rasa's pipeline
             outcomes = [run_call(client, call) for call in calls]
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         stop_all(processes)
     print(f"set: {args.set} ({CALLS_DIR / (args.set + '.yml')})")
     report(outcomes, args.errors)

@@ -25,6 +25,7 @@ import numpy as np
 
 from core.text import normalize_text
 from knowledge.aspects import Aspect, asked_aspects, states
+from knowledge.fitted import read_fitted
 
 if TYPE_CHECKING:
     from knowledge.law_search import ArticleIndex
@@ -156,11 +157,8 @@ class RankerModel:
 
 def load_model(path: Path = MODEL_FILE) -> Optional[RankerModel]:
     """The stored ranker, or None when there is none or it was fitted on other features."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if tuple(data.get("features", ())) != FEATURES:
+    data = read_fitted(path, FEATURES)
+    if data is None:
         return None
     return RankerModel(
         np.array(data["weights"], dtype=float),

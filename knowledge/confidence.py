@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from knowledge.fitted import read_fitted
+
 MODEL_FILE = Path(__file__).resolve().parent / "answer_model.json"
 # The costs the threshold is chosen for: a right answer 0, an honest decline 1, a wrong one 2.
 DECLINE_COST, WRONG_COST = 1.0, 2.0
@@ -121,12 +123,9 @@ def cost_threshold() -> float:
 
 def load_model(path: Path = MODEL_FILE) -> Optional[AnswerModel]:
     """The stored model, or None when there is none (every candidate is then answered)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    data = read_fitted(path, FEATURES)
+    if data is None:
         return None
-    if tuple(data.get("features", ())) != FEATURES:
-        return None  # fitted on other features: refit rather than misread it
     weights: Sequence[float] = data["weights"]
     return AnswerModel(
         tuple(float(w) for w in weights), float(data["intercept"]), float(data["threshold"])

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tup
 from core.text import normalize_text
 from knowledge.answer import available_sections
 from knowledge.aspects import VALUE_ASPECTS, Aspect, asked_aspects, states
+from knowledge.fitted import read_fitted
 from knowledge.followup import section_asked
 from knowledge.legal_lexicon import default_lexicon
 from knowledge.schema import Entry
@@ -202,12 +203,9 @@ def rerank(
 
 def load_ranker(path: Path = MODEL_FILE) -> Optional[EntryRanker]:
     """The stored ranker, or None when there is none (BM25's order is then kept)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    data = read_fitted(path, FEATURES)
+    if data is None:
         return None
-    if tuple(data.get("features", ())) != FEATURES:
-        return None  # fitted on other features: refit rather than misread it
     return EntryRanker(
         tuple(float(w) for w in data["weights"]),
         float(data["intercept"]),
