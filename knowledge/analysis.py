@@ -30,6 +30,8 @@ class Analysis:
     cues: Cues
     concepts: FrozenSet[str]
     aspects: Tuple[Aspect, ...]
+    # Concepts named only as absent ("没约定违约金"): not in `concepts`, not the subject.
+    denied: FrozenSet[str] = frozenset()
 
     @property
     def key_concepts(self) -> FrozenSet[str]:
@@ -50,9 +52,11 @@ class Analysis:
 @lru_cache(maxsize=512)
 def analyse(text: str) -> Analysis:
     """The analysis of one message, computed once per text."""
+    lexicon = default_lexicon()
     return Analysis(
         text=text,
         cues=read_cues(text),
-        concepts=default_lexicon().question_concepts(text),
+        concepts=lexicon.question_concepts(text),
         aspects=asked_aspects(text),
+        denied=lexicon.denied_concepts(text),
     )

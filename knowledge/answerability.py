@@ -1,9 +1,9 @@
 """Whether a candidate answers the point that was asked, not just its topic.
 
 An entry is given as *the* answer only when it is about what the question names and states what
-it asks: a time for 多久, an amount or "不收费" for 要钱吗. "合同里没写违约金,对方违约了能要赔偿吗"
-shares 违约金 with the entry on choosing between 违约金 and 定金, whose opening "只能选一个。"
-answers another question; told as the answer, it would mislead. When nothing states the point,
+it asks: a time for 多久, an amount or "不收费" for 要钱吗. A concept the question names only as
+absent ("合同里没写违约金") is not its subject: the entry on choosing between 违约金 and 定金,
+whose opening "只能选一个。" answers another question, would mislead. When nothing states the point,
 the reply says what is known and that the point itself is not in our sources.
 """
 

@@ -135,7 +135,8 @@ class ArticleIndex:
         and repeating them would favour whatever article says 劳动者 most.
         """
         concepts = self.lexicon.question_concepts(query)
-        terms = self.tokenize(query)
+        # What the question says is absent ("没约定违约金") is not searched for.
+        terms = self.tokenize(self.lexicon.without_denied(query))
         for expansion in self.lexicon.expand(query, concepts):
             terms += self.tokenize(expansion)
         return concepts, list(dict.fromkeys(terms))

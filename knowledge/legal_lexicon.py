@@ -29,6 +29,14 @@ def _pattern(forms: Sequence[str], gap: str) -> Pattern[str]:
     return re.compile("|".join(f"(?:{part})" for part in parts))
 
 
+# A negation right before a mention, with at most a verb of agreeing or writing between:
+# "没约定", "未写明", "没有", "无". The mention is then denied, not asked about.
+_DENIAL = re.compile(
+    r"(?:没有?|未|无|不)(?:约定|规定|写明?|签订?|订立?|明确|提到?|说明?|载明)?"
+    r"(?:过|好|清楚)?(?:任何|什么)?$"
+)
+
+
 @dataclass(frozen=True)
 class Concept:
     """One legal concept: how questions say it, how the texts say it, what to search for."""
@@ -39,6 +47,8 @@ class Concept:
     either: Pattern[str]
     expand: Tuple[str, ...]
     outside: bool = False
+    # The question forms that are one word ("违约金"), not a pattern with gaps ("欠*工资").
+    words: FrozenSet[str] = frozenset()
 
 
 class Lexicon:
@@ -63,13 +73,74 @@ class Lexicon:
             ask_re, law_re = _pattern(ask, _ASK_GAP), _pattern(law, _LAW_GAP)
             either = re.compile(f"{law_re.pattern}|{ask_re.pattern}")
             outside = bool(item.get("outside", False))
-            self.concepts.append(Concept(name, ask_re, law_re, either, expand, outside))
+            words = frozenset(a for a in ask if "*" not in a and not a.startswith("re:"))
+            self.concepts.append(Concept(name, ask_re, law_re, either, expand, outside, words))
         self._by_name: Dict[str, Concept] = {c.name: c for c in self.concepts}
 
     def question_concepts(self, text: str) -> FrozenSet[str]:
-        """Concepts whose question forms occur in `text`."""
+        """Concepts `text` asks about: those whose question forms occur in it, each in a mention
+        of its own ("违约" inside "违约金" is the 违约金, not a breach as well), and not only
+        named as absent (see `denied_concepts`)."""
+        return frozenset(name for name, _ in self._read(normalize_text(text).lower()) if _)
+
+    def denied_concepts(self, text: str) -> FrozenSet[str]:
+        """Concepts `text` names only to say they are not there: "合同里没约定违约金" asks what
+        holds without a 违约金, so a rule about the 违约金 does not answer it. A concept whose
+        question form holds the negation itself ("没签劳动合同") is named, not denied."""
+        return frozenset(name for name, _ in self._read(normalize_text(text).lower()) if not _)
+
+    def without_denied(self, text: str) -> str:
+        """`text` without the mentions of what it says is absent, negation included: the words
+        to search the laws with."""
         normalized = normalize_text(text).lower()
-        return frozenset(c.name for c in self.concepts if c.ask.search(normalized))
+        cut = sorted(
+            span
+            for name, spans in self._mentions(normalized).items()
+            if name in self.denied_concepts(text)
+            for span in spans
+        )
+        kept, position = [], 0
+        for start, end in cut:
+            negation = _DENIAL.search(normalized[:start])
+            begin = negation.start() if negation else start
+            kept.append(normalized[position : max(begin, position)])
+            position = max(position, end)
+        return "".join(kept) + normalized[position:]
+
+    def _read(self, normalized: str) -> List[Tuple[str, bool]]:
+        """Each concept mentioned, and whether any of its mentions is not denied."""
+        return [
+            (name, not all(_DENIAL.search(normalized[:start]) for start, _ in spans))
+            for name, spans in self._mentions(normalized).items()
+        ]
+
+    def _mentions(self, normalized: str) -> Dict[str, List[Tuple[int, int]]]:
+        """Each concept's mentions (start, end), but for those inside a longer word of another
+        concept: "违约" in "违约金" is part of that word. A pattern with gaps ("欠*工资" over
+        "欠了俩月工资") is no word, and the concepts inside it are mentioned too."""
+        found = {
+            c: [m.span() for m in c.ask.finditer(normalized) if m.end() > m.start()]
+            for c in self.concepts
+        }
+        words = [
+            (start, end, concept)
+            for concept, spans in found.items()
+            for start, end in spans
+            if normalized[start:end] in concept.words
+        ]
+        mentions: Dict[str, List[Tuple[int, int]]] = {}
+        for concept, spans in found.items():
+            free = [
+                (start, end)
+                for start, end in spans
+                if not any(
+                    other is not concept and s <= start and end <= e and e - s > end - start
+                    for s, e, other in words
+                )
+            ]
+            if free:
+                mentions[concept.name] = free
+        return mentions
 
     def law_covers(self, text: str) -> FrozenSet[str]:
         """Concepts an official text states in its own wording (never an `outside` one)."""

@@ -275,7 +275,12 @@ class Ranker:
             elif nearest is None:
                 nearest = entry
         full = [e for e in candidates if not law_search.missing_concepts(question, entry_text(e))]
-        ranked = full or candidates
+        # Of those, one that also covers what the conversation is about: "两个都能要吗" after
+        # the 定金 answer asks about the 违约金 *and* the 定金.
+        lexicon = default_lexicon()
+        context = subject - GENERIC_CONCEPTS
+        whole = [e for e in full if not lexicon.missing(context, entry_text(e))]
+        ranked = whole or full or candidates
         return (ranked[0] if ranked else None), nearest
 
 

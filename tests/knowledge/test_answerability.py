@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import List, Optional, Set, Tuple
 
 import pytest
 
 from knowledge.aspects import Aspect, asked_aspects, states
 from knowledge.followup import Topic
+from knowledge.legal_lexicon import default_lexicon
 from knowledge.resolve import Answer, default_resolver
 
 
@@ -90,3 +91,40 @@ def test_an_answer_covers_a_question_when_it_names_its_key_concepts() -> None:
     asked = question_concepts(question)
     assert covers(asked, question, "劳动者提前三十日书面通知可以解除劳动合同,工资不得克扣")
     assert not covers(asked, question, "用人单位自用工之日起超过一个月未订立书面劳动合同的")
+
+
+@pytest.mark.parametrize(
+    ("question", "named", "denied"),
+    [
+        ("合同里压根没约定违约金,对方违约了能让他赔我们损失吗", {"违约", "赔偿"}, {"违约金"}),
+        ("合同里未写明违约金怎么办", set(), {"违约金"}),
+        # The negation inside the concept's own question form names it.
+        ("入职两个月了公司还不跟我签合同", {"书面劳动合同"}, set()),
+        # Named once as absent and once as asked: it is asked.
+        ("没有约定违约金的,违约金怎么算", {"违约金"}, set()),
+    ],
+)
+def test_a_concept_named_only_as_absent_is_not_the_subject(
+    question: str, named: Set[str], denied: Set[str]
+) -> None:
+    lexicon = default_lexicon()
+    assert named <= lexicon.question_concepts(question)
+    assert lexicon.denied_concepts(question) == denied
+    assert not denied & lexicon.question_concepts(question)
+    for concept in denied:
+        assert concept not in lexicon.without_denied(question)
+
+
+def test_a_concept_inside_a_longer_word_of_another_is_that_word() -> None:
+    lexicon = default_lexicon()
+    assert "违约" not in lexicon.question_concepts("违约金和定金能一起要吗")
+    # A pattern with gaps is no word: 工资 in "欠了俩月工资" is mentioned as well.
+    assert {"拖欠工资", "工资"} <= lexicon.question_concepts("厂子欠了俩月工资没发")
+
+
+def test_damages_without_a_penalty_clause_are_not_answered_by_the_penalty_entry() -> None:
+    ((_, answer),) = play("合同里没写违约金,对方违约了我们能要赔偿吗", intent="legal_question")
+    # The related questions offered after the answer may name that entry; the answer may not.
+    body = answer.reply.text.split("相关问题")[0]
+    assert "只能选一个" not in body and "选择适用违约金" not in body
+    assert "第五百七十七条" in body or "第五百八十四条" in body
