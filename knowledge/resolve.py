@@ -20,7 +20,7 @@ from typing import Dict, List, Optional
 from knowledge import law_search
 from knowledge.analysis import analyse
 from knowledge.answer import LEGAL_INTENTS, available_sections, section_sentences
-from knowledge.answerability import bigrams, covers, statement
+from knowledge.answerability import about, bigrams, covers, statement
 from knowledge.candidates import (
     GUIDANCE_INTENTS,
     LEGAL_QUESTION,
@@ -247,9 +247,13 @@ class Resolver:
             )
             if not answer.kind.declines or concepts - SERVICE_CONCEPTS:
                 return answer
-            # Only NLU called it legal and no article answers it ("被骗了找谁"): the guides may.
+            # Only NLU called it legal and no article answers it ("被骗了找谁"): the guides may,
+            # when their best entry is about the question; one that only shares some words
+            # answers another question, and the honest decline stands.
             intent = None
             result = self.index.search(query, intent=None, city=city)
+            if not result.hits or not about(result.hits[0].entry, analyse(text)):
+                return answer
         if uncovered(result, text, concepts):
             # A guidance answer that misses the question's legal point ("能要求听证吗" after a
             # 免罚 answer): the legal answer, if there is one that covers it.

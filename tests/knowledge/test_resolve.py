@@ -81,3 +81,15 @@ def test_nothing_relevant_is_not_found() -> None:
     ((_, answer),) = play("火星移民签证怎么办")
     assert answer.kind in ("not_found", "no_specific")
     assert "12345" in answer.reply.text or "12348" in answer.reply.text
+
+
+def test_a_legal_question_no_source_answers_is_declined_not_given_a_guide_on_other_words() -> None:
+    resolver = default_resolver()
+    # No article and no legal entry answers it; the best guide (a city's finance news) shares
+    # only the word 贷款 with it.
+    declined = resolver.respond("贷款展期与贷款重组是什么关系？", intent="legal_question")
+    assert declined.kind.declines
+    assert "盘锦" not in declined.reply.text
+    # A guide about the question still answers when no law does.
+    guided = resolver.respond("被骗了找谁", intent="legal_question")
+    assert not guided.kind.declines
