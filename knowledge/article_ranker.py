@@ -52,6 +52,8 @@ FEATURES: Tuple[str, ...] = (
     "neighbour_support",
     "asked_best",
     "asked_often",
+    "terms_present",
+    "pairs_present",
 )
 _CHAPTER_LABEL = re.compile(
     r"^(第[零〇一二三四五六七八九十百]+[章节编分]+|[一二三四五六七八九十]+、)\s*"
@@ -194,6 +196,7 @@ class ArticleRanker:
         # Whether an article states an aspect, worked out once: normalising an article's text
         # costs more than the rest of its features.
         self._stated: Dict[Tuple[int, Aspect], bool] = {}
+        self._pairs: Dict[int, FrozenSet[str]] = {}
         # A labelled question to leave out of the evidence: set only while fitting on it.
         self.leave_out: Optional[int] = None
         self._row = {article.id: row for row, article in enumerate(index.articles)}
@@ -218,7 +221,7 @@ class ArticleRanker:
                 row = self._row.get(article_id)
                 if row is not None and row not in rows:
                     rows.append(row)
-        asked = _asked_of(lexical, near)
+        asked = _asked_of(self.index, lexical, near)
         features = np.array(
             [self._features(lexical, asked, row, rank, near, similarity, exclude) for row in rows]
         )
@@ -258,7 +261,7 @@ class ArticleRanker:
         exclude: Optional[int],
     ) -> List[float]:
         article = self.index.articles[row]
-        top_bm25, top_final, text, terms, aspects, total = asked_of
+        top_bm25, top_final, text, terms, aspects, total, present, pairs = asked_of
         concepts = lexical.concepts
         covered = len(self.index.covers(row) & concepts) / len(concepts) if concepts else 0.0
         chapter_terms = self._chapter_terms.get(article.chapter, frozenset())
@@ -294,13 +297,22 @@ class ArticleRanker:
             min(len(citing), 5) / 5,
             asked_best,
             math.log1p(often),
+            present.get(row, 0.0),
+            len(pairs & self._pairs_of(row)) / len(pairs) if pairs else 0.0,
         ]
 
+    def _pairs_of(self, row: int) -> FrozenSet[str]:
+        if row not in self._pairs:
+            self._pairs[row] = _char_pairs(self.index.articles[row].text)
+        return self._pairs[row]
 
-_Asked = Tuple[float, float, str, FrozenSet[str], Tuple[Aspect, ...], float]
+
+_Asked = Tuple[
+    float, float, str, FrozenSet[str], Tuple[Aspect, ...], float, Dict[int, float], FrozenSet[str]
+]
 
 
-def _asked_of(lexical: Lexical, near: Sequence[Neighbour]) -> _Asked:
+def _asked_of(index: ArticleIndex, lexical: Lexical, near: Sequence[Neighbour]) -> _Asked:
     """What every candidate's features read of the question, worked out once per question."""
     return (
         float(lexical.scores.max()) or 1.0,
@@ -309,7 +321,32 @@ def _asked_of(lexical: Lexical, near: Sequence[Neighbour]) -> _Asked:
         frozenset(lexical.terms),
         asked_aspects(lexical.text),
         sum(n.similarity for n in near) or 1.0,
+        _terms_present(index, lexical.terms),
+        _char_pairs(lexical.text),
     )
+
+
+def _terms_present(index: ArticleIndex, terms: Sequence[str]) -> Dict[int, float]:
+    """Per article, the IDF-weighted share of the question's terms it contains at all: BM25
+    rewards a term said often; this rewards saying every word that was asked."""
+    total = len(index.articles)
+    present: Dict[int, float] = defaultdict(float)
+    weight = 0.0
+    for term in terms:
+        posting = index.posting(term)
+        if posting is None:
+            continue
+        idf = math.log(1 + total / len(posting))
+        weight += idf
+        for row in posting.tolist():
+            present[row] += idf
+    return {row: value / weight for row, value in present.items()} if weight else {}
+
+
+def _char_pairs(text: str) -> FrozenSet[str]:
+    """The character pairs of a text's Chinese runs: words jieba cuts differently still meet."""
+    runs = re.findall(r"[\u4e00-\u9fff]+", normalize_text(text))
+    return frozenset(run[i : i + 2] for run in runs for i in range(len(run) - 1))
 
 
 def _chapter_terms(index: ArticleIndex, chapter: str) -> FrozenSet[str]:

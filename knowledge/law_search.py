@@ -141,6 +141,11 @@ class ArticleIndex:
             terms += self.tokenize(expansion)
         return concepts, list(dict.fromkeys(terms))
 
+    def posting(self, term: str) -> Optional[np.ndarray]:
+        """The rows of the articles that contain `term`, if any does."""
+        found = self._terms.get(term)
+        return found[0] if found is not None else None
+
     def lexical(self, query: str) -> Lexical:
         """The question's concepts and terms, and every article's lexical scores for it."""
         concepts, terms = self.analyse(query)
