@@ -29,6 +29,9 @@ def _pattern(forms: Sequence[str], gap: str) -> Pattern[str]:
     return re.compile("|".join(f"(?:{part})" for part in parts))
 
 
+# The title of a cited law or document: 《诉讼费用交纳办法》.
+_CITED_TITLE = re.compile(r"《[^》]*》")
+
 # A negation right before a mention, with at most a verb of agreeing or writing between:
 # "没约定", "未写明", "没有", "无". The mention is then denied, not asked about.
 _DENIAL = re.compile(
@@ -150,8 +153,9 @@ class Lexicon:
         )
 
     def missing(self, concepts: FrozenSet[str], text: str) -> FrozenSet[str]:
-        """Those of `concepts` that `text` names in neither legal nor everyday wording."""
-        normalized = normalize_text(text).lower()
+        """Those of `concepts` that `text` names in neither legal nor everyday wording. A law's
+        title in a citation states nothing: 《诉讼费用交纳办法》 does not say what a suit costs."""
+        normalized = _CITED_TITLE.sub("", normalize_text(text).lower())
         return frozenset(
             name
             for name in concepts

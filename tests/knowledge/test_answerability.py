@@ -128,3 +128,10 @@ def test_damages_without_a_penalty_clause_are_not_answered_by_the_penalty_entry(
     body = answer.reply.text.split("相关问题")[0]
     assert "只能选一个" not in body and "选择适用违约金" not in body
     assert "第五百七十七条" in body or "第五百八十四条" in body
+
+
+def test_a_cited_law_title_does_not_state_its_words() -> None:
+    lexicon = default_lexicon()
+    cited = "保全申请费最多不超过5000元(《诉讼费用交纳办法》第十四条)"
+    assert lexicon.missing(frozenset({"诉讼费"}), cited) == {"诉讼费"}
+    assert not lexicon.missing(frozenset({"诉讼费"}), "起诉要先交诉讼费")
