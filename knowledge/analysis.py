@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import FrozenSet, Optional, Tuple
 
-from knowledge.aspects import VALUE_ASPECTS, Aspect, asked_aspects
+from knowledge.aspects import VALUE_ASPECTS, Aspect, asked_aspects, asked_unit
 from knowledge.followup import Cues, read_cues
 from knowledge.legal_lexicon import default_lexicon
 
@@ -32,6 +32,8 @@ class Analysis:
     aspects: Tuple[Aspect, ...]
     # Concepts named only as absent ("没约定违约金"): not in `concepts`, not the subject.
     denied: FrozenSet[str] = frozenset()
+    # The unit a span of time is asked in ("几年": 年), if any.
+    unit: Optional[str] = None
 
     @property
     def key_concepts(self) -> FrozenSet[str]:
@@ -59,4 +61,5 @@ def analyse(text: str) -> Analysis:
         concepts=lexicon.question_concepts(text),
         aspects=asked_aspects(text),
         denied=lexicon.denied_concepts(text),
+        unit=asked_unit(text),
     )

@@ -86,7 +86,7 @@ def answers(
     if not follow_up and not about(entry, analysis, subject):
         return False
     value = analysis.value_asked
-    return value is None or states(value, statement(entry))
+    return value is None or states(value, statement(entry), analysis.unit)
 
 
 def about(entry: Entry, analysis: Analysis, subject: FrozenSet[str] = frozenset()) -> bool:
@@ -125,7 +125,7 @@ def without_verdict(text: str) -> str:
 def articles_state(hits: Sequence[ArticleHit], analysis: Analysis) -> bool:
     """Some of the articles state the value the question asks for, if it asks one."""
     value = analysis.value_asked
-    return value is None or any(states(value, hit.article.text) for hit in hits)
+    return value is None or any(states(value, hit.article.text, analysis.unit) for hit in hits)
 
 
 def stated_first(text: str, aspect: Aspect, question: str) -> str:

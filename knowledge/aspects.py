@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Dict, Pattern, Tuple
+from typing import Dict, Optional, Pattern, Tuple
 
 from core.text import normalize_text
 
@@ -98,9 +98,33 @@ def asked_aspects(text: str) -> Tuple[Aspect, ...]:
     return tuple(aspect for aspect, pattern in ASKED if pattern.search(normalized))
 
 
-def states(aspect: Aspect, text: str) -> bool:
-    """Whether `text` says what `aspect` asks for (a span of time, an amount or "不收费" …)."""
-    return bool(STATED[aspect].search(normalize_text(text)))
+# A question asking for a span in one unit ("几年", "多少天") is answered by a span in that
+# unit: "借出去的钱几年不要就过期了" is not answered by "满六个月".
+_ASKED_UNIT: Tuple[Tuple[str, Pattern[str]], ...] = (
+    ("年", re.compile(r"几年|多少年|几个年")),
+    ("月", re.compile(r"几个月|多少个月")),
+    ("日", re.compile(r"几天|多少天|几日|多少日|几个工作日")),
+)
+_UNIT_STATED: Dict[str, Pattern[str]] = {
+    "年": re.compile(rf"{_NUMBER}+年"),
+    "月": re.compile(rf"{_NUMBER}+个?月"),
+    "日": re.compile(rf"{_NUMBER}+个?(日|天|工作日)"),
+}
+
+
+def asked_unit(text: str) -> Optional[str]:
+    """The unit a question asks a span of time in (年, 月, 日), if it names one."""
+    normalized = normalize_text(text)
+    return next((unit for unit, pattern in _ASKED_UNIT if pattern.search(normalized)), None)
+
+
+def states(aspect: Aspect, text: str, unit: Optional[str] = None) -> bool:
+    """Whether `text` says what `aspect` asks for (a span of time, an amount or "不收费" …);
+    for a span asked in a unit, one in that unit."""
+    normalized = normalize_text(text)
+    if aspect is Aspect.TIME and unit is not None:
+        return bool(_UNIT_STATED[unit].search(normalized))
+    return bool(STATED[aspect].search(normalized))
 
 
 def stating_sentences(aspect: Aspect, text: str) -> Tuple[str, ...]:

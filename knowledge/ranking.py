@@ -228,7 +228,7 @@ class Ranker:
             concepts_covered=1 - len(missing) / len(key) if key else 0.0,
             point_named=not entry_point(entry) - analysis.concepts - subject,
             value_asked=value is not None,
-            value_stated=value is not None and states(value, statement(entry)),
+            value_stated=value is not None and states(value, statement(entry), analysis.unit),
             length=len(analysis.text),
             follow_up=follow_up,
         )

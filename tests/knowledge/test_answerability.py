@@ -6,7 +6,7 @@ from typing import List, Optional, Set, Tuple
 
 import pytest
 
-from knowledge.aspects import Aspect, asked_aspects, states
+from knowledge.aspects import Aspect, asked_aspects, asked_unit, states
 from knowledge.followup import Topic
 from knowledge.legal_lexicon import default_lexicon
 from knowledge.resolve import Answer, default_resolver
@@ -135,3 +135,12 @@ def test_a_cited_law_title_does_not_state_its_words() -> None:
     cited = "保全申请费最多不超过5000元(《诉讼费用交纳办法》第十四条)"
     assert lexicon.missing(frozenset({"诉讼费"}), cited) == {"诉讼费"}
     assert not lexicon.missing(frozenset({"诉讼费"}), "起诉要先交诉讼费")
+
+
+def test_a_span_asked_in_a_unit_is_stated_in_that_unit() -> None:
+    assert asked_unit("借给朋友的钱几年不要就过期了") == "年"
+    assert asked_unit("工伤认定多久能出结果") is None
+    half_year = "在时效期间的最后六个月内不能行使请求权的,时效中止"
+    assert states(Aspect.TIME, half_year)
+    assert not states(Aspect.TIME, half_year, "年")
+    assert states(Aspect.TIME, "诉讼时效期间一般为三年", "年")
