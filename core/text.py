@@ -80,8 +80,10 @@ def normalize(text: str) -> Normalized:
     return Normalized("".join(kept_chars), tuple(kept_sources))
 
 
+@lru_cache(maxsize=16384)
 def normalize_text(text: str) -> str:
-    """The normalised text alone."""
+    """The normalised text alone; the same entry, article and question texts are normalised
+    again and again while one message is answered, so the results are kept."""
     return normalize(text).text
 
 

@@ -55,6 +55,7 @@ FEATURES: Tuple[str, ...] = (
     "terms_present",
     "pairs_present",
 )
+_CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CHAPTER_LABEL = re.compile(
     r"^(第[零〇一二三四五六七八九十百]+[章节编分]+|[一二三四五六七八九十]+、)\s*"
 )
@@ -303,7 +304,8 @@ class ArticleRanker:
 
     def _pairs_of(self, row: int) -> FrozenSet[str]:
         if row not in self._pairs:
-            self._pairs[row] = _char_pairs(self.index.articles[row].text)
+            # The laws' texts are in simplified characters already: no normalising needed.
+            self._pairs[row] = _pairs_of_runs(self.index.articles[row].text)
         return self._pairs[row]
 
 
@@ -345,7 +347,11 @@ def _terms_present(index: ArticleIndex, terms: Sequence[str]) -> Dict[int, float
 
 def _char_pairs(text: str) -> FrozenSet[str]:
     """The character pairs of a text's Chinese runs: words jieba cuts differently still meet."""
-    runs = re.findall(r"[\u4e00-\u9fff]+", normalize_text(text))
+    return _pairs_of_runs(normalize_text(text))
+
+
+def _pairs_of_runs(text: str) -> FrozenSet[str]:
+    runs = _CHINESE_RUN.findall(text)
     return frozenset(run[i : i + 2] for run in runs for i in range(len(run) - 1))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +28,7 @@ from knowledge.article_ranker import (
 )
 from knowledge.lawtext import Article, default_corpus
 from knowledge.legal_lexicon import CONCEPTS_FILE, Lexicon, default_lexicon
-from knowledge.search import USERDICT, load_tokenizer, tokenize_text
+from knowledge.search import USERDICT, bm25_postings, load_tokenizer, tokenize_text
 from knowledge.thresholds import (
     ARTICLE_MIN_SCORE,
     COVERAGE_WEIGHT,
@@ -124,7 +123,7 @@ class ArticleIndex:
         for row, article in enumerate(self.articles):
             for name in self.lexicon.law_covers(article.text):
                 covers[row, self._column[name]] = True
-        analysed = _Analysed(_weights(bm25), covers)
+        analysed = _Analysed(bm25_postings(bm25), covers)
         _store(path, analysed)
         return analysed
 
@@ -226,25 +225,6 @@ class ArticleIndex:
                 )
                 covered |= covers
         return tuple(chosen)
-
-
-def _weights(bm25: BM25Okapi) -> Dict[str, Tuple[np.ndarray, np.ndarray]]:
-    """Per-term BM25 weights by article: a query then costs one array addition per term.
-
-    rank-bm25's get_scores walks every document for every query term, too slow for thousands
-    of articles; the weights here are exactly its terms.
-    """
-    docs: Dict[str, List[int]] = defaultdict(list)
-    weights: Dict[str, List[float]] = defaultdict(list)
-    k1, b, avgdl = bm25.k1, bm25.b, bm25.avgdl
-    for doc, (freqs, length) in enumerate(zip(bm25.doc_freqs, bm25.doc_len, strict=True)):
-        norm = k1 * (1 - b + b * length / avgdl)
-        for term, tf in freqs.items():
-            idf = bm25.idf.get(term, 0.0)
-            if idf > 0:
-                docs[term].append(doc)
-                weights[term].append(idf * tf * (k1 + 1) / (tf + norm))
-    return {term: (np.array(docs[term], dtype=np.int32), np.array(weights[term])) for term in docs}
 
 
 def _store(path: Path, analysed: _Analysed) -> None:

@@ -29,6 +29,9 @@ def _pattern(forms: Sequence[str], gap: str) -> Pattern[str]:
     return re.compile("|".join(f"(?:{part})" for part in parts))
 
 
+# Texts whose reading is kept; past this many the store starts afresh.
+_READS_KEPT = 8192
+
 # The title of a cited law or document: 《诉讼费用交纳办法》.
 _CITED_TITLE = re.compile(r"《[^》]*》")
 
@@ -79,6 +82,7 @@ class Lexicon:
             words = frozenset(a for a in ask if "*" not in a and not a.startswith("re:"))
             self.concepts.append(Concept(name, ask_re, law_re, either, expand, outside, words))
         self._by_name: Dict[str, Concept] = {c.name: c for c in self.concepts}
+        self._reads: Dict[str, Tuple[Tuple[str, bool], ...]] = {}
 
     def question_concepts(self, text: str) -> FrozenSet[str]:
         """Concepts `text` asks about: those whose question forms occur in it, each in a mention
@@ -110,12 +114,19 @@ class Lexicon:
             position = max(position, end)
         return "".join(kept) + normalized[position:]
 
-    def _read(self, normalized: str) -> List[Tuple[str, bool]]:
-        """Each concept mentioned, and whether any of its mentions is not denied."""
-        return [
-            (name, not all(_DENIAL.search(normalized[:start]) for start, _ in spans))
-            for name, spans in self._mentions(normalized).items()
-        ]
+    def _read(self, normalized: str) -> Tuple[Tuple[str, bool], ...]:
+        """Each concept mentioned, and whether any of its mentions is not denied (kept per text:
+        one message's words are read several times while it is answered)."""
+        known = self._reads.get(normalized)
+        if known is None:
+            known = tuple(
+                (name, not all(_DENIAL.search(normalized[:start]) for start, _ in spans))
+                for name, spans in self._mentions(normalized).items()
+            )
+            if len(self._reads) >= _READS_KEPT:
+                self._reads.clear()
+            self._reads[normalized] = known
+        return known
 
     def _mentions(self, normalized: str) -> Dict[str, List[Tuple[int, int]]]:
         """Each concept's mentions (start, end), but for those inside a longer word of another

@@ -6,11 +6,13 @@ The index is built once per process (`default_index()`), never per query.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import jieba
+import numpy as np
 import yaml
 from rank_bm25 import BM25Okapi
 
@@ -185,6 +187,7 @@ class KnowledgeIndex:
         self._tokenizer = load_tokenizer()
         self._expansions = _expansions()
         self._bm25 = BM25Okapi([self.tokenize(self._document(e)) for e in self.entries])
+        self._postings = bm25_postings(self._bm25)
         self._position = {entry.id: i for i, entry in enumerate(self.entries)}
         self._profiles = [profile(entry) for entry in self.entries]
         self._service_terms = service_terms(self.entries)
@@ -271,8 +274,12 @@ class KnowledgeIndex:
         city's boosts); none when the best shares only filler with it."""
         if not tokens:
             return []
-        scores = self._bm25.get_scores(tokens)
-        top = max(scores) if len(scores) else 0.0
+        scores = np.zeros(len(self.entries))
+        for token in tokens:
+            posting = self._postings.get(token)
+            if posting is not None:
+                scores[posting[0]] += posting[1]
+        top = float(np.max(scores)) if len(scores) else 0.0
         ranked: List[Hit] = []
         for entry, score in zip(self.entries, scores, strict=True):
             if city and entry.region not in ("辽宁", city):
@@ -346,3 +353,22 @@ def default_index() -> KnowledgeIndex:
 def ranked_index() -> KnowledgeIndex:
     """The index over knowledge/content ordered by the fitted entry ranker, for comparing."""
     return KnowledgeIndex(default_entries(), ranker=default_ranker())
+
+
+def bm25_postings(bm25: BM25Okapi) -> Dict[str, Tuple[np.ndarray, np.ndarray]]:
+    """Per-term BM25 weights by article: a query then costs one array addition per term.
+
+    rank-bm25's get_scores walks every document for every query term; the weights here are
+    exactly its terms, summed over the documents that contain each query term only.
+    """
+    docs: Dict[str, List[int]] = defaultdict(list)
+    weights: Dict[str, List[float]] = defaultdict(list)
+    k1, b, avgdl = bm25.k1, bm25.b, bm25.avgdl
+    for doc, (freqs, length) in enumerate(zip(bm25.doc_freqs, bm25.doc_len, strict=True)):
+        norm = k1 * (1 - b + b * length / avgdl)
+        for term, tf in freqs.items():
+            idf = bm25.idf.get(term, 0.0)
+            if idf > 0:
+                docs[term].append(doc)
+                weights[term].append(idf * tf * (k1 + 1) / (tf + norm))
+    return {term: (np.array(docs[term], dtype=np.int32), np.array(weights[term])) for term in docs}
