@@ -21,7 +21,7 @@ from core.text import normalize_text
 from knowledge.followup import terms_in, topic_terms
 from knowledge.schema import Entry
 from knowledge.search import _FILLER, STOPWORDS, load_tokenizer
-from knowledge.store import default_entries
+from knowledge.store import default_entries, load_services
 
 # A word names a category when this share of the entries using it are filed under it.
 DOMINANT = 0.8
@@ -60,6 +60,23 @@ class TopicWords:
             if documents[word] < MIN_ENTRIES or max(rates.values()) < DOMINANT * total:
                 continue
             self.distributions[word] = {c: r / total for c, r in rates.items()}
+        self.services = tuple(
+            sorted(
+                {
+                    normalize_text(name).lower()
+                    for service in load_services()
+                    for name in (service.name, *service.aliases)
+                    if len(name) >= 2
+                },
+                key=len,
+                reverse=True,
+            )
+        )
+
+    def names_service(self, text: str) -> bool:
+        """The text names a service of knowledge/services.yml by its name or an alias."""
+        bare = normalize_text(text).lower()
+        return any(name in bare for name in self.services)
 
     def words(self, text: str) -> List[str]:
         """The distinct content words of a text: jieba's (with the project's dictionary) and

@@ -70,3 +70,26 @@ def test_a_category_with_many_entries_does_not_take_every_word() -> None:
     # Legal questions are most of the knowledge base; 营业执照 still names registration.
     shares = default_topic_words().evidence("营业执照")
     assert shares[0][0] == "business_registration"
+
+
+def test_a_legal_reading_of_a_line_naming_a_service_goes_to_the_service() -> None:
+    call = [
+        read_line(
+            "您好,我们公司有好几个外地员工要办居住证",
+            [("legal_question", 0.53), ("residence_permit", 0.35)],
+        ),
+        read_line("能不能公司统一给他们办", [("legal_question", 0.78)]),
+        read_line("需要公司出啥证明", [("legal_question", 0.88)]),
+    ]
+    assert call[0].names_service
+    assert subject(call) == "residence_permit"
+
+
+def test_a_legal_question_naming_no_service_stays_legal() -> None:
+    # 欠款 and 注销 are words of registration too, but the line names no service.
+    reading = read_line(
+        "我们公司要注销,但是账上还有欠款没结清",
+        [("legal_question", 0.77), ("business_registration", 0.09)],
+    )
+    assert not reading.names_service
+    assert max(reading.evidence, key=reading.evidence.__getitem__) == "legal_question"
