@@ -89,33 +89,60 @@ _ELLIPSIS_START = (
     "这样",
 )
 _ELLIPSIS_ANY = ("这种情况", "这样的话", "那样的话", "这个情况", "上面说的", "刚才说的", "你说的")
-_CASE_PUSH = re.compile(
-    r"催|加急|加快|快点|督办|还没(办|处理|回复|结果)|什么时候(办完|有结果|处理)|多久(办完|有结果|处理)"
-)
 # A caller turning to another matter within one call ("另外还想问一下", "对了,还有个事").
 _SWITCH = re.compile(
     r"^(对了|顺便|顺带|另外|还有)|另外(还)?(想|要)?(问|咨询|反映)|还有(一)?(个|件)(事|问题)|"
     r"(还|再)想(问|咨询|反映)|再问(一)?(个|下)|顺便(问|咨询)|别的事"
 )
-# Chasing a request made earlier (催办): a push word, or "still not handled" said of something
-# reported before. "能不能快点移出来" alone hurries the request being made, it chases nothing.
-_CHASE = re.compile(r"催办|督办|催(一下|一催|催)|帮我催|给催")
-# "Still no progress", said either way round: "还没人处理", "到现在也没回复", or the news
-# first, "一点动静都没有", "连个回话都没有"; and the idioms for a request that vanished.
+# Chasing a request made earlier (催办) has a structure rather than a wording: an earlier
+# contact (反映过, 打了三回电话, 上次你们回访说…, 说好的三个工作日) together with the matter
+# still pending: not handled yet (还是没人管, 一直没到账, 石沉大海), overdue (都第十天了,
+# 过去二十多天了) or hurried (再给加急一下, 麻烦再跟一下). Only the verbs of chasing (催办, 督办,
+# 催一下) say it alone. The chat, whose conversation is already about a case, needs no earlier
+# contact: there a pending or hurrying word, or asking when it will be done, pushes the case.
+_CHASE = re.compile(r"催办|督办|督促|催(一下|一催|催|我的|这个|那个)|(帮|给|再)(我)?催")
+# What a request still pending waits for.
 _PROGRESS = (
     r"处理|办|回复|回电|答复|解决|管|理|搭理|下文|消息|信儿?|动静|"
-    r"联系|回音|反馈|进展|结果|说法|回话"
+    r"联系|回音|反馈|进展|结果|说法|回话|到账|落实|批"
 )
+_NUMBER = r"[0-9一二两三四五六七八九十几半多]+"
+_PERIOD = r"(个)?(多)?(个)?(天|日|周|星期|礼拜|月)"
+# Not handled yet, said either way round: "还没人处理", "还是没到", "区里也不管", or the news
+# first, "一点动静都没有", "连个回话都没有"; and the idioms for a request that vanished.
 _STILL_NOT = re.compile(
-    rf"(还|一直|怎么|咋|始终|仍然|也|都|到现在|至今)(是)?(没|没有|不见)(人)?(给)?({_PROGRESS})|"
+    rf"(还|还是|一直|始终|仍然|依然|到现在|至今)(是|也|还)?(没|没有|不见|未)|"
+    rf"(怎么|咋|也|都)(是|还)?(没|没有|不见)(人)?(给)?({_PROGRESS})|"
+    r"(还是|仍然|依然|到现在还|至今还|现在还)不|(也|都|还|没人)(不)?(管|理|搭理|处理|答复|回复)|"
     r"(动静|下文|消息|信儿|音信|回音|反馈|进展|回话|说法|结果)(都|也|还)?(没有|没|没得)|"
     r"石沉大海|杳无音信|不了了之|没(了)?下文"
 )
-_EARLIER = re.compile(
-    r"打过|打了(好几|几|两|三)?(次|回|遍)?电话|来过电话|(反映|投诉|举报|报|提|说)过|之前|上次|上回|"
-    r"上周|上礼拜|上星期|上个月|前几天|前两天|前些天|前些日子|前段时间|工单|好几次|几次了|半个月了|"
-    r"一个月了|这么久|[一二两三四五六七八九十几半多]+个?(天|周|星期|礼拜|月)(前|以前)|转办|转给|回访"
+# Longer than it should take: "今天都第十天了", "都过去二十多天了", "这都快一礼拜了".
+_OVERDUE = re.compile(
+    rf"(都|已经|过去|这都)(了)?(快|有)?(第)?{_NUMBER}{_PERIOD}了|"
+    rf"(都|已经|过去)(了)?(快|有)?{_NUMBER}{_PERIOD}|这么(久|长时间)|好几(次|回|遍)了"
 )
+# Asking to hurry or to follow the matter up.
+_HURRY = re.compile(
+    r"催|加急|加快|快点|抓紧|尽快|赶紧|督办|督促|再(给)?(跟|跟进|问问|落实|查查)|给个(准信|说法|答复)"
+)
+# The chat's "when will it be done", said of the case it is about.
+_WHEN_DONE = re.compile(r"(什么时候|啥时候|多久)(能)?(办完|有结果|处理|办好|解决)")
+# An earlier contact about the same matter.
+_EARLIER = re.compile(
+    rf"打过|打了({_NUMBER})?(次|回|遍)?电话|来过电话|(反映|投诉|举报|报|提|说)过|"
+    r"(我|俺|咱)(们)?(之前|上次|前几天)?(反映|投诉|举报|报|提)的|"
+    r"之前|上次|上回|上周|上礼拜|上星期|上个月|前几天|前两天|前些天|前些日子|前段时间|工单|"
+    rf"好几次|几次了|{_NUMBER}个?(天|周|星期|礼拜|月)(前|以前)|转办|转给|转到|回访|说好(了)?的?"
+)
+
+
+def pushes_case(text: str) -> bool:
+    """Said of a case the conversation is about: still pending, hurry it, or when done."""
+    bare = _strip(text)
+    return bool(_HURRY.search(bare) or _STILL_NOT.search(bare) or _WHEN_DONE.search(bare))
+
+
 # What a caller says only to check the line before the matter: "喂,是12345吗", "能听见吗".
 _LINE_CHECK = re.compile(
     r"是不是|是|吗|不|吧|啊|呀|呢|嘛|这(里|儿|边)?|你们|您|请问|能|可以|听(得)?(见|到|清楚?)|"
@@ -250,10 +277,23 @@ def only_checks_line(text: str) -> bool:
     return bool(_strip(text)) and not rest
 
 
-def chases_earlier_request(text: str) -> bool:
-    """The message chases a request made before (催办), not the one being made."""
+def mentions_earlier_contact(text: str) -> bool:
+    """The message refers to an earlier call or report about its matter."""
+    return bool(_EARLIER.search(_strip(text)))
+
+
+def says_pending(text: str) -> bool:
+    """The message says a matter is still not handled, overdue, or to be hurried."""
     bare = _strip(text)
-    return bool(_CHASE.search(bare) or (_STILL_NOT.search(bare) and _EARLIER.search(bare)))
+    return bool(_STILL_NOT.search(bare) or _OVERDUE.search(bare) or _HURRY.search(bare))
+
+
+def chases_earlier_request(text: str) -> bool:
+    """The message chases a request made before (催办), not the one being made: a verb of
+    chasing, or an earlier contact with the matter still pending. "能不能快点移出来" alone
+    hurries the request being made and chases nothing."""
+    bare = _strip(text)
+    return bool(_CHASE.search(bare) or (_EARLIER.search(bare) and says_pending(bare)))
 
 
 def city_named(text: str, cities: Iterable[str]) -> Optional[str]:
@@ -315,7 +355,7 @@ def read_cues(text: str, cities: Optional[Iterable[str]] = None) -> Cues:
         city=city_named(text, places),
         city_only=is_city_only(text, places),
         elliptical=is_elliptical(text),
-        case_push=bool(_CASE_PUSH.search(bare)),
+        case_push=pushes_case(text),
         clears=bool(_CLEAR.search(bare)),
         small_talk=is_small_talk(text),
         short=0 < len(bare) <= 6,

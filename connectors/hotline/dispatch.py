@@ -3,11 +3,13 @@
 `dispatch(category, text, city)` returns the department to dispatch to, named with its city
 ("沈阳市市场监督管理局"), with a confidence and the two runners-up the agent can pick with a
 click. The category gives each unit a prior share; words of the call that name whose business
-the matter is (拖欠工资, 年报, 发票 …), and a unit named as the one that acted on the caller
-("市场监管局说要罚款"), add to their unit, so a wage-arrears call filed as an enterprise
-complaint still goes to the labour inspectorate. How far they may move an order depends on the
-category (`scopes` of routing.yml): a transaction stays with its own unit, a general category
-goes wherever its matter points, any other moves only among its own units.
+the matter is (拖欠工资, 年报, 发票 …), the legal concepts of its business the call names
+(knowledge/legal_concepts.yml: 辞职, 竞业限制, 加班 … are labour matters), and a unit named as
+the one that acted on the caller ("市场监管局说要罚款"), add to their unit, so a wage-arrears
+call filed as an enterprise complaint still goes to the labour inspectorate. How far they may
+move an order depends on the category (`scopes` of routing.yml): a transaction stays with its
+own unit, a general category goes wherever its matter points, any other moves only among its
+own units.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
+
+from knowledge.legal_lexicon import default_lexicon
 
 ROUTING_FILE = Path(__file__).with_name("routing.yml")
 # Where an order with no category of its own goes: the hotline's own desk sorts it.
@@ -57,8 +61,14 @@ class Dispatch:
 
 @dataclass(frozen=True)
 class Cue:
+    """Words, or legal concepts of the lexicon, that name a unit's business."""
+
     words: Tuple[str, ...]
     weight: float
+    concepts: Tuple[str, ...] = ()
+
+    def found(self, text: str, concepts: frozenset[str]) -> bool:
+        return any(w in text for w in self.words) or any(c in concepts for c in self.concepts)
 
 
 # A unit named as the one that acted: "被税务局罚了", "市场监管局说…", "工商的人来查"; not a
@@ -88,7 +98,12 @@ class RoutingTable:
         }
         self.cues: Dict[str, List[Cue]] = {
             unit: [
-                Cue(tuple(str(w) for w in item["words"]), float(item["weight"])) for item in items
+                Cue(
+                    tuple(str(w) for w in item.get("words") or ()),
+                    float(item["weight"]),
+                    tuple(str(c) for c in item.get("concepts") or ()),
+                )
+                for item in items
             ]
             for unit, items in (data.get("cues") or {}).items()
         }
@@ -110,6 +125,11 @@ class RoutingTable:
         for unit in self.cues:
             if unit not in self.units:
                 raise ValueError(f"routing.yml: cue names unknown unit {unit}")
+        known = {c.name for c in default_lexicon().concepts}
+        for cues in self.cues.values():
+            for cue in cues:
+                if unknown := set(cue.concepts) - known:
+                    raise ValueError(f"routing.yml: cue names unknown concepts {unknown}")
 
     def department(self, unit: str, city: Optional[str]) -> str:
         """The unit's dispatchable name in the city (its bare name when the city is unknown)."""
@@ -121,16 +141,19 @@ class RoutingTable:
         return str(self.units[unit]["name"]).format(city=full)
 
     def evidence(self, text: str) -> Dict[str, float]:
-        """Each unit's strongest evidence in the text: its cue words, or its being named as
-        the unit that acted on the caller."""
+        """Each unit's evidence in the text: its strongest cue (words or legal concepts), plus
+        its being named as the unit that acted on the caller. The two add up: a fine the tax
+        bureau imposed for a late 申报 is the tax bureau's matter more than a 首违不罚 question
+        is the justice bureau's."""
+        concepts = default_lexicon().question_concepts(text)
         found: Dict[str, float] = {}
         for unit, cues in self.cues.items():
-            weight = max((c.weight for c in cues if any(w in text for w in c.words)), default=0.0)
+            weight = max((c.weight for c in cues if c.found(text, concepts)), default=0.0)
             if weight:
                 found[unit] = weight
         for unit, pattern in self.acting.items():
             if pattern.search(text):
-                found[unit] = max(found.get(unit, 0.0), self.acting_weight)
+                found[unit] = found.get(unit, 0.0) + self.acting_weight
         return found
 
     def dispatch(

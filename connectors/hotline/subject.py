@@ -4,10 +4,14 @@ A caller opens with the purpose of the call ("公司进了经营异常名录,怎
 details: a year, a code, a deadline ("下周就要签合同了"), a cause ("去年的年报忘了报了"). NLU
 reads each detail alone and may put it under another intent; the call's subject must not follow.
 Each caller line is read once with the chat's own message analysis (knowledge/analysis.py) and
-kept as a `LineReading`; the subject is the category with the most weighted NLU confidence in the
+kept as a `LineReading`; the subject is the category with the most weighted evidence in the
 current part of the call, where the line that states the purpose weighs most, a question counts
-in full and a statement of details little. A clear change of subject ("对了,还有个事",
-"换个问题") starts a new part; chasing an earlier request (催办) is a category of its own.
+in full and a statement of details little. A line's evidence is NLU's confidence, except where
+NLU reads it as out of scope and its words name a category of the desk (topic_words.py); a
+line that only introduces the caller ("我们是沈阳市瑞丰电子科技有限公司的") is no evidence,
+whatever NLU reads into the name, so the purpose stated after it opens the call. A clear
+change of subject ("对了,还有个事", "换个问题") starts a new part; chasing an earlier request
+(催办) is a category of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from knowledge.analysis import analyse
 from knowledge.labels import INTENT_LABELS, intent_label
 
 from .dispatch import category_label as category_label_of
+from .facts import extract
+from .topic_words import default_topic_words
 
 # Category of a call chasing an earlier request or work order; not an NLU intent.
 CASE_URGE = "case_urge"
@@ -44,6 +50,14 @@ DETAIL_WEIGHT = 0.25
 # A line that chases an earlier request decides the part of the call it opens.
 CHASE_WEIGHT = 3.0
 RANKED = 3
+# NLU's reading for a line that fits none of the desk's categories; the words of the line,
+# when they name a category (topic_words.py), say which one it fits.
+CATCH_ALL = frozenset({"out_of_scope"})
+# A legal question is a category of its own: its words (欠款, 工伤, 注销) are shared with the
+# services it is asked about, so only a line naming a service itself moves it (measured on
+# dev, dev2 and heldout2: moving it on any naming word lost more calls than it won).
+SERVICE_CATCH_ALL = frozenset({"legal_question"})
+
 
 # Words that ask something or state what the caller wants, beyond the analysed aspects.
 _ASKS = re.compile(
@@ -56,10 +70,32 @@ LineKind = Literal["control", "detail", "follow", "ask", "chase", "switch"]
 
 
 class LineReading(BaseModel):
-    """One caller line as evidence for the call's subject (no words kept: only what they say)."""
+    """One caller line as evidence for the call's subject (no words kept: only what they say):
+    NLU's ranking, and the categories its naming words point to (topic_words.py)."""
 
     kind: LineKind
     ranking: List[Tuple[str, float]] = []
+    lexical: List[Tuple[str, float]] = []
+    # The line names a service of knowledge/services.yml (办居住证, 驾驶证换证 …).
+    names_service: bool = False
+
+    @property
+    def evidence(self) -> Dict[str, float]:
+        """The line's weight for each category: NLU's confidence, except that a catch-all
+        reading goes to the categories the line's words name when they name one: "我驾照扣满
+        十二分了,咋办" read as out of scope is about a driving licence, "我们公司有好几个外地
+        员工要办居住证" read as a legal question is about the residence permit."""
+        catch_all = CATCH_ALL | (SERVICE_CATCH_ALL if self.names_service else frozenset())
+        named = [(c, share) for c, share in self.lexical if c not in catch_all]
+        mass = sum(share for _, share in named)
+        found: Dict[str, float] = {}
+        for intent, confidence in self.ranking:
+            if intent in catch_all and mass:
+                for category, share in named:
+                    found[category] = found.get(category, 0.0) + confidence * share / mass
+            else:
+                found[intent] = found.get(intent, 0.0) + confidence
+        return found
 
 
 def read_line(text: str, ranking: Sequence[Tuple[str, float]]) -> LineReading:
@@ -79,18 +115,52 @@ def read_line(text: str, ranking: Sequence[Tuple[str, float]]) -> LineReading:
     topical = [(n, round(c, 4)) for n, c in ranking if n and n not in CONTROL_INTENTS][:RANKED]
     if cues.chases:
         return LineReading(kind="chase", ranking=topical)
+    words = default_topic_words()
+    lexical = words.evidence(text)[:RANKED]
+    service = words.names_service(text)
     asks = bool(analysis.aspects) or bool(_ASKS.search(analysis.text))
     names_subject = bool(cues.terms)
     if cues.switches and (names_subject or not asks):
-        return LineReading(kind="switch", ranking=topical if names_subject else [])
+        if not names_subject:
+            return LineReading(kind="switch")
+        return LineReading(kind="switch", ranking=topical, lexical=lexical, names_service=service)
     top = ranking[0][0] if ranking else ""
     # "沈阳" or "我们是宏达机械有限公司" answers a question, "喂,是12345吗" checks the line
     # reached: neither adds anything to the subject nor states the call's purpose.
-    if not topical or cues.small_talk or cues.checks_line or (top in CONTROL_INTENTS and not asks):
+    if (
+        not topical
+        or cues.small_talk
+        or cues.checks_line
+        or (top in CONTROL_INTENTS and not asks)
+        or (not asks and introduces(text))
+    ):
         return LineReading(kind="control", ranking=topical)
     if not asks:
-        return LineReading(kind="detail", ranking=topical)
-    return LineReading(kind="ask" if names_subject else "follow", ranking=topical)
+        return LineReading(kind="detail", ranking=topical, lexical=lexical, names_service=service)
+    return LineReading(
+        kind="ask" if names_subject else "follow",
+        ranking=topical,
+        lexical=lexical,
+        names_service=service,
+    )
+
+
+# What is left of a caller's introduction once its facts are taken out: "我们是…有限公司的",
+# "营口鲅鱼圈的企业", "我这边是大连的".
+_INTRODUCTION_REST = re.compile(
+    r"我们|我|俺们|俺|咱们|咱|这边|那边|是|的|在|企业|公司|厂|店|单位|叫|就"
+)
+
+
+def introduces(text: str) -> bool:
+    """The line only says who or where the caller is (an enterprise, a place): it answers a
+    question or introduces the call, whatever intent NLU reads into the name."""
+    line = normalize_text(text)
+    facts = [f for f in extract(line) if f.kind in ("enterprise", "city", "district", "person")]
+    if not facts:
+        return False
+    rest = "".join(c for i, c in enumerate(line) if not any(f.start <= i < f.end for f in facts))
+    return not _INTRODUCTION_REST.sub("", re.sub(r"[\W_]+", "", rest))
 
 
 def current_part(readings: Sequence[LineReading]) -> Sequence[LineReading]:
@@ -109,21 +179,30 @@ def scores(readings: Sequence[LineReading]) -> List[Tuple[str, float]]:
     call, question or not) and weighs most; later questions naming a subject count in full,
     statements and questions leaning on the subject little."""
     total: Dict[str, float] = {}
-    opened = False
-    for reading in current_part(readings):
+    part = current_part(readings)
+    opening = _opening(part)
+    for index, reading in enumerate(part):
         if reading.kind == "control" or not (reading.ranking or reading.kind == "chase"):
             continue
         if reading.kind == "chase":
             total[CASE_URGE] = total.get(CASE_URGE, 0.0) + CHASE_WEIGHT
-            opened = True
             continue
-        if not opened:
-            weight, opened = OPENING_WEIGHT, True
+        if index == opening:
+            weight = OPENING_WEIGHT
         else:
             weight = ASK_WEIGHT if reading.kind in ("ask", "switch") else DETAIL_WEIGHT
-        for intent, confidence in reading.ranking:
-            total[intent] = total.get(intent, 0.0) + weight * confidence
+        for category, share in reading.evidence.items():
+            total[category] = total.get(category, 0.0) + weight * share
     return sorted(total.items(), key=lambda item: -item[1])
+
+
+def _has_evidence(reading: LineReading) -> bool:
+    return reading.kind == "chase" or (reading.kind != "control" and bool(reading.ranking))
+
+
+def _opening(part: Sequence[LineReading]) -> Optional[int]:
+    """Index within the part of the line that states its purpose: the first with evidence."""
+    return next((i for i, reading in enumerate(part) if _has_evidence(reading)), None)
 
 
 def subject(readings: Sequence[LineReading], pinned: str = "") -> Optional[str]:
@@ -153,10 +232,6 @@ def category_label(category: Optional[str]) -> str:
 
 def opening_index(readings: Sequence[LineReading]) -> Optional[int]:
     """Index (among all caller lines) of the line that stated the current purpose."""
-    start = len(readings) - len(current_part(readings))
-    for index in range(start, len(readings)):
-        if readings[index].kind == "chase" or (
-            readings[index].kind != "control" and readings[index].ranking
-        ):
-            return index
-    return None
+    part = current_part(readings)
+    opening = _opening(part)
+    return None if opening is None else len(readings) - len(part) + opening

@@ -135,3 +135,36 @@ def test_a_city_can_name_its_unit_otherwise() -> None:
 def test_a_category_naming_an_unknown_unit_is_refused() -> None:
     with pytest.raises(ValueError):
         RoutingTable({"units": {}, "categories": {"x": {"nobody": 1.0}}})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我辞职了,公司说我签了竞业限制,两年不让我干同行,这合法吗",
+        "员工自己提出离职,还要我们给他开离职证明",
+        "试用期最后一天被劝退了",
+    ],
+)
+def test_a_labour_matter_named_by_its_concepts_goes_to_human_resources(text: str) -> None:
+    # No cue word of routing.yml: the legal concepts (辞职, 竞业限制, 离职证明 …) say it.
+    assert default_table().evidence(text).get("human_resources")
+    assert dispatch("legal_question", text, "本溪").department == "本溪市人力资源和社会保障局"
+
+
+def test_a_contract_dispute_between_businesses_stays_with_justice() -> None:
+    route = dispatch("legal_question", "对方公司签了合同不履行,违约金怎么算", "本溪")
+    assert route.department == "本溪市司法局"
+
+
+def test_employment_subsidies_are_the_labour_administrations() -> None:
+    route = dispatch("enterprise_policy", "招了几个高校毕业生,是不是有吸纳就业补贴", "抚顺")
+    assert route.department == "抚顺市人力资源和社会保障局"
+
+
+def test_a_fine_by_a_named_office_is_that_offices_matter() -> None:
+    text = "税务局说我们逾期申报要罚款,有没有首违不罚的说法"
+    evidence = default_table().evidence(text)
+    # Named as the office that acted, the tax bureau gains beyond its topic words.
+    assert evidence["tax"] > default_table().evidence("逾期申报纳税要罚款吗")["tax"]
+    route = dispatch("lenient_enforcement", text, "大连")
+    assert route.department == "国家税务总局大连市税务局"
