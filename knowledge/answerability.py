@@ -147,6 +147,24 @@ def stated_first(text: str, aspect: Aspect, question: str) -> str:
     return "".join([best, *rest])
 
 
+def concept_first(text: str, concepts: FrozenSet[str]) -> str:
+    """`text` with the first sentence stating the asked concepts first, when the opening states
+    none of them: "我发微信催过他算不算" after the limitation period is answered by "…诉讼时效
+    中断,从中断时起重新计算", not by the three-year rule again."""
+    lexicon = default_lexicon()
+    sentences = [s + "。" for s in normalize_text(text).split("。") if s.strip()]
+    # A verdict kept at the opening is the answer to this very question (`verdict_fits`).
+    if len(sentences) < 2 or not concepts or VERDICT.fullmatch(sentences[0]):
+        return text
+    if len(lexicon.missing(concepts, sentences[0])) < len(concepts):
+        return text
+    stating = next((s for s in sentences[1:] if not lexicon.missing(concepts, s)), None)
+    if stating is None:
+        return text
+    rest = [s for s in sentences if s != stating and not VERDICT.fullmatch(s)]
+    return "".join([stating, *rest])
+
+
 def covers(asked: FrozenSet[str], question: str, text: str) -> bool:
     """Whether `text` covers the question's key legal concepts.
 

@@ -17,7 +17,7 @@ from knowledge.answer import (
     render_section,
     with_related,
 )
-from knowledge.answerability import stated_first, verdict_fits, without_verdict
+from knowledge.answerability import concept_first, stated_first, verdict_fits, without_verdict
 from knowledge.confidence import Evidence
 from knowledge.followup import Topic
 from knowledge.kinds import AnswerKind
@@ -78,6 +78,9 @@ def entry_answer(
     if analysis is not None and analysis.value_asked is not None:
         # The direct answer first: "劳动争议仲裁不收费" before the court-fee table.
         text = stated_first(text, analysis.value_asked, analysis.text)
+    elif analysis is not None:
+        # Or the sentence on the concept asked about.
+        text = concept_first(text, analysis.key_concepts)
     reply = with_related(render_entry(entry, city, text), related)
     topic = Topic("entry", entry.id, entry.service, city, query)
     return Answer(reply, AnswerKind.ENTRY, topic, entry.id, evidence)

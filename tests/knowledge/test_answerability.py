@@ -6,6 +6,7 @@ from typing import List, Optional, Set, Tuple
 
 import pytest
 
+from knowledge.answerability import concept_first
 from knowledge.aspects import Aspect, asked_aspects, asked_unit, states
 from knowledge.followup import Topic
 from knowledge.legal_lexicon import default_lexicon
@@ -144,3 +145,21 @@ def test_a_span_asked_in_a_unit_is_stated_in_that_unit() -> None:
     assert states(Aspect.TIME, half_year)
     assert not states(Aspect.TIME, half_year, "年")
     assert states(Aspect.TIME, "诉讼时效期间一般为三年", "年")
+
+
+def test_a_follow_up_on_a_concept_the_topic_states_stays_and_gets_that_sentence_first() -> None:
+    (_, first), (_, follow) = play(
+        "借给朋友的钱几年不要就过期了", "我发微信催过他算不算", intent="legal_question"
+    )
+    assert "三年" in first.reply.text.split("。")[0]
+    assert follow.topic is not None and first.topic is not None
+    assert follow.topic.entry == first.topic.entry
+    opening = follow.reply.text.split("。")[0]
+    assert "中断" in opening and not opening.startswith("一般算数")
+
+
+def test_the_sentence_on_the_asked_concept_comes_first_unless_a_verdict_answers() -> None:
+    text = "诉讼时效期间一般为三年。权利人提出履行请求的,诉讼时效中断。"
+    assert concept_first(text, frozenset({"时效中断"})).startswith("权利人提出履行请求")
+    assert concept_first("可以。" + text, frozenset({"时效中断"})).startswith("可以。")
+    assert concept_first(text, frozenset({"诉讼时效"})) == text
