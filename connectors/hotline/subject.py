@@ -12,6 +12,11 @@ line that only introduces the caller ("我们是沈阳市瑞丰电子科技有�
 whatever NLU reads into the name, so the purpose stated after it opens the call. A clear
 change of subject ("对了,还有个事", "换个问题") starts a new part; chasing an earlier request
 (催办) is a category of its own.
+
+Where a model fitted on scripted calls is stored (subject_model.py), a line's evidence is
+mostly its reading (the line's characters, NLU's ranking, the topic words, the units named),
+the hand-set evidence the rest, and the opening's weight is the one chosen with it; the
+weights of the kinds of line, the parts and the agent's pin stay as they are.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from knowledge.analysis import analyse
 from knowledge.labels import INTENT_LABELS, intent_label
 
 from .dispatch import category_label as category_label_of
+from .dispatch import default_table
 from .facts import extract
+from .subject_model import SubjectModel, default_model
 from .topic_words import default_topic_words
 
 # Category of a call chasing an earlier request or work order; not an NLU intent.
@@ -40,10 +47,10 @@ CONTROL_INTENTS = frozenset(
     {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "inform", "nlu_fallback"}
 )
 
-# Weights of a line's NLU confidence in the call's subject. The purpose outweighs any one later
+# Weights of a line's evidence in the call's subject. The purpose outweighs any one later
 # line, so a single misread detail never flips it; two questions on another topic do. Set by
-# hand on tests/connectors/desk_calls/dev.yml and dev2.yml; reported on heldout2.yml
-# (docs/connectors.md).
+# hand on tests/connectors/desk_calls/dev.yml and dev2.yml; the opening's weight with a fitted
+# model is chosen with it by cross-validation (bench/fit_call_subject.py, docs/connectors.md).
 OPENING_WEIGHT = 2.0
 ASK_WEIGHT = 1.0
 DETAIL_WEIGHT = 0.25
@@ -78,13 +85,18 @@ class LineReading(BaseModel):
     lexical: List[Tuple[str, float]] = []
     # The line names a service of knowledge/services.yml (办居住证, 驾驶证换证 …).
     names_service: bool = False
+    # The line's evidence as the fitted model weighs it (subject_model.py), when it read it.
+    fitted: List[Tuple[str, float]] = []
 
     @property
     def evidence(self) -> Dict[str, float]:
         """The line's weight for each category: NLU's confidence, except that a catch-all
         reading goes to the categories the line's words name when they name one: "我驾照扣满
         十二分了,咋办" read as out of scope is about a driving licence, "我们公司有好几个外地
-        员工要办居住证" read as a legal question is about the residence permit."""
+        员工要办居住证" read as a legal question is about the residence permit. Where the
+        fitted model read the line, its probabilities are the evidence."""
+        if self.fitted:
+            return dict(self.fitted)
         catch_all = CATCH_ALL | (SERVICE_CATCH_ALL if self.names_service else frozenset())
         named = [(c, share) for c, share in self.lexical if c not in catch_all]
         mass = sum(share for _, share in named)
@@ -99,6 +111,38 @@ class LineReading(BaseModel):
 
 
 def read_line(text: str, ranking: Sequence[Tuple[str, float]]) -> LineReading:
+    """How one caller line bears on the subject, read with the stored model when there is one
+    (subject_model.py); `ranking` is NLU's (intent, confidence) list."""
+    return with_fitted(read_evidence(text, ranking), text, default_model())
+
+
+def read_by_model(reading: LineReading) -> bool:
+    """Whether the fitted model reads the line: one that bears on the subject and is not a
+    chase (a chase decides its part by itself)."""
+    return reading.kind not in ("control", "chase") and bool(reading.ranking)
+
+
+def with_fitted(reading: LineReading, text: str, model: Optional[SubjectModel]) -> LineReading:
+    """The reading with its evidence as the fitted model weighs it, when there is a model and
+    it reads the line (None: the hand-set evidence alone). The model's probabilities have
+    their share of the evidence, the hand-set evidence the rest."""
+    if model is None or not read_by_model(reading):
+        return reading
+    features = model.features(
+        text,
+        reading.ranking,
+        reading.lexical,
+        default_table().evidence(normalize_text(text)),
+        reading.kind,
+    )
+    mixed = {c: (1 - model.share) * e for c, e in reading.evidence.items()}
+    for category, probability in model.ranked(features, RANKED):
+        mixed[category] = mixed.get(category, 0.0) + model.share * probability
+    ranked = sorted(mixed.items(), key=lambda item: -item[1])[:RANKED]
+    return reading.model_copy(update={"fitted": [(c, round(e, 4)) for c, e in ranked]})
+
+
+def read_evidence(text: str, ranking: Sequence[Tuple[str, float]]) -> LineReading:
     """How one caller line bears on the subject; `ranking` is NLU's (intent, confidence) list.
 
     - chase: chases an earlier request (催办);
@@ -163,24 +207,35 @@ def introduces(text: str) -> bool:
     return not _INTRODUCTION_REST.sub("", re.sub(r"[\W_]+", "", rest))
 
 
+def part_start(readings: Sequence[LineReading]) -> int:
+    """Index of the line that opened the current part: the last change of subject, else 0."""
+    return max((i for i, reading in enumerate(readings) if reading.kind == "switch"), default=0)
+
+
 def current_part(readings: Sequence[LineReading]) -> Sequence[LineReading]:
     """The lines since the last change of subject."""
-    start = 0
-    for index, reading in enumerate(readings):
-        if reading.kind == "switch":
-            start = index
-    return readings[start:]
+    return readings[part_start(readings) :]
 
 
-def scores(readings: Sequence[LineReading]) -> List[Tuple[str, float]]:
+def opening_weight(model: Optional[SubjectModel]) -> float:
+    """The opening's weight: chosen with the fitted model when there is one (its evidence is
+    surer than NLU's confidence, so the opening needs less weight to hold), else the hand-set."""
+    return model.opening if model is not None else OPENING_WEIGHT
+
+
+def scores(
+    readings: Sequence[LineReading], weight_of_opening: Optional[float] = None
+) -> List[Tuple[str, float]]:
     """Each category's weighted evidence in the current part of the call, highest first.
 
     The part's first line with any evidence states its purpose (a caller opens with why they
     call, question or not) and weighs most; later questions naming a subject count in full,
-    statements and questions leaning on the subject little."""
+    statements and questions leaning on the subject little. `weight_of_opening` is the
+    opening's weight (None: the stored model's, or the hand-set one without a model)."""
     total: Dict[str, float] = {}
     part = current_part(readings)
     opening = _opening(part)
+    first = opening_weight(default_model()) if weight_of_opening is None else weight_of_opening
     for index, reading in enumerate(part):
         if reading.kind == "control" or not (reading.ranking or reading.kind == "chase"):
             continue
@@ -188,7 +243,7 @@ def scores(readings: Sequence[LineReading]) -> List[Tuple[str, float]]:
             total[CASE_URGE] = total.get(CASE_URGE, 0.0) + CHASE_WEIGHT
             continue
         if index == opening:
-            weight = OPENING_WEIGHT
+            weight = first
         else:
             weight = ASK_WEIGHT if reading.kind in ("ask", "switch") else DETAIL_WEIGHT
         for category, share in reading.evidence.items():
@@ -205,11 +260,13 @@ def _opening(part: Sequence[LineReading]) -> Optional[int]:
     return next((i for i, reading in enumerate(part) if _has_evidence(reading)), None)
 
 
-def subject(readings: Sequence[LineReading], pinned: str = "") -> Optional[str]:
+def subject(
+    readings: Sequence[LineReading], pinned: str = "", opening: Optional[float] = None
+) -> Optional[str]:
     """The call's category key (an intent name, or CASE_URGE); the agent's pin wins."""
     if pinned:
         return pinned
-    ranked = scores(readings)
+    ranked = scores(readings, opening)
     return ranked[0][0] if ranked else None
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.hotline.subject import LineReading, introduces, read_line, subject
+from connectors.hotline.subject import (
+    LineReading,
+    introduces,
+    read_evidence,
+    read_line,
+    subject,
+)
 from connectors.hotline.topic_words import default_topic_words
 
 
@@ -50,8 +56,9 @@ def test_a_line_whose_words_name_nothing_keeps_nlus_reading() -> None:
 
 
 def test_a_narrower_reading_is_not_moved_by_the_words() -> None:
-    # An appointment to renew a driving licence names the licence; NLU's reading stands.
-    reading = read_line(
+    # An appointment to renew a driving licence names the licence; NLU's reading stands in the
+    # hand-set evidence (the fitted model's share of a line's evidence is its own reading).
+    reading = read_evidence(
         "你好,能不能在你们这约个号,去政务大厅办驾驶证换证",
         [("appointment_book", 0.69), ("driver_license", 0.17)],
     )

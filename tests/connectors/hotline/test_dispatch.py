@@ -168,3 +168,17 @@ def test_a_fine_by_a_named_office_is_that_offices_matter() -> None:
     assert evidence["tax"] > default_table().evidence("逾期申报纳税要罚款吗")["tax"]
     route = dispatch("lenient_enforcement", text, "大连")
     assert route.department == "国家税务总局大连市税务局"
+
+
+def test_a_first_minor_violation_goes_to_the_office_that_enforces() -> None:
+    # 首违不罚 names the category; the office whose rules were broken decides (行政处罚法 33).
+    text = "个税申报晚了几天,听说有首违不罚,能不能不罚款"
+    assert dispatch("lenient_enforcement", text, "大连").department == "国家税务总局大连市税务局"
+    general = "想了解一下首违不罚清单都包括哪些情形"
+    assert dispatch("lenient_enforcement", general, "大连").department == "大连市司法局"
+
+
+def test_maternity_allowance_is_the_healthcare_security_bureaus() -> None:
+    text = "女同事休产假,生育津贴怎么领"
+    route = dispatch("social_security", text, "鞍山")
+    assert route.department == "鞍山市医疗保障局"
