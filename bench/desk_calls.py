@@ -1,6 +1,6 @@
 """Whole scripted 12345 calls through the hotline webhooks: is the work order right at the end?
 
-python -m bench.desk_calls [--set dev|dev2|heldout2|heldout3] [--errors] [--rasa-port P]
+python -m bench.desk_calls [--set dev|dev2|heldout2|heldout3|heldout4] [--errors] [--rasa-port P]
 
 For each call of tests/connectors/desk_calls/<set>.yml, every line is posted to the gateway's
 signed webhooks as the platform would, and the work order of the call's end is compared with
@@ -12,9 +12,9 @@ the call's expectation. Prints:
 - agent-assist latency per caller line, through the gateway (Rasa parse included).
 
 Without --rasa-port it starts its own Rasa server on the trained model. Measure the held-out
-set (heldout3) once; build on the development sets, dev, dev2 and heldout2 (measured once
-before the third version of the desk and then built on; --errors lists what they
-got wrong).
+set (heldout4) once; build on the development sets: dev, dev2, and heldout2 and heldout3, each
+measured once before a version of the desk and then built on (--errors lists what they got
+wrong).
 """
 
 from __future__ import annotations
@@ -154,7 +154,9 @@ def report(outcomes: List[Outcome], errors: bool) -> None:
 
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--set", default="dev", choices=["dev", "dev2", "heldout2", "heldout3"])
+    parser.add_argument(
+        "--set", default="dev", choices=["dev", "dev2", "heldout2", "heldout3", "heldout4"]
+    )
     parser.add_argument("--errors", action="store_true", help="list the calls it got wrong")
     parser.add_argument("--rasa-port", type=int)
     parser.add_argument(
