@@ -88,13 +88,14 @@ class Lexicon:
         """Concepts `text` asks about: those whose question forms occur in it, each in a mention
         of its own ("违约" inside "违约金" is the 违约金, not a breach as well), and not only
         named as absent (see `denied_concepts`)."""
-        return frozenset(name for name, _ in self._read(normalize_text(text).lower()) if _)
+        return frozenset(name for name, asked in self._read(normalize_text(text).lower()) if asked)
 
     def denied_concepts(self, text: str) -> FrozenSet[str]:
         """Concepts `text` names only to say they are not there: "合同里没约定违约金" asks what
         holds without a 违约金, so a rule about the 违约金 does not answer it. A concept whose
         question form holds the negation itself ("没签劳动合同") is named, not denied."""
-        return frozenset(name for name, _ in self._read(normalize_text(text).lower()) if not _)
+        read = self._read(normalize_text(text).lower())
+        return frozenset(name for name, asked in read if not asked)
 
     def without_denied(self, text: str) -> str:
         """`text` without the mentions of what it says is absent, negation included: the words
