@@ -161,6 +161,10 @@ def test_trainer_logs_in_labels_an_item_and_applies_it(
         # The item sits in the group of the intent the model predicted.
         expect(page.locator(".group", has=row).locator("h2")).to_contain_text("deny")
         row.locator("select[name=intent]").select_option("business_registration")
+        # The list is drawn again before the label is saved (a training ending, a tab clicked):
+        # the choice made stays.
+        page.get_by_role("button", name="待标注", exact=True).click()
+        expect(row.locator("select[name=intent]")).to_have_value("business_registration")
         row.locator("button[type=submit]").click()
         expect(page.locator("#message")).to_contain_text("已标注")
 

@@ -1,7 +1,9 @@
 // The trainer page: plain JS, no build step. User messages are inserted with textContent only.
 "use strict";
 
-const state = { status: "open", choices: null, training: false };
+// `drafts`: what a trainer chose for an item but has not saved yet, by item id, so that a list
+// refreshed meanwhile (a training ending, another action) shows the choice still made.
+const state = { status: "open", choices: null, training: false, drafts: {} };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, props = {}, children = []) {
@@ -64,6 +66,7 @@ async function decide(item, path, body, done, error) {
   error.textContent = "";
   try {
     await api(`/api/trainer/items/${item.id}/${path}`, { method: "POST", body: JSON.stringify(body) });
+    delete state.drafts[item.id];
     say(done);
     await refresh();
   } catch (e) { error.textContent = e.message; }
@@ -71,24 +74,31 @@ async function decide(item, path, body, done, error) {
 
 function itemRow(item) {
   const error = el("div", { className: "error", role: "alert" });
+  const draft = state.drafts[item.id] || {};
   const entities = el("input", {
     name: "entities", className: "entities", placeholder: "实体(可选):类型=原文[=标准值],多个用分号隔开",
-    value: item.label_entities.map((e) => [e.entity, e.text, e.value].filter(Boolean).join("=")).join("; "),
+    value: draft.entities ?? item.label_entities.map((e) => [e.entity, e.text, e.value].filter(Boolean).join("=")).join("; "),
   });
   const form = el("form", {}, [
-    intentSelect(item.label_intent), kbSelect(item.label_kb_entry), entities,
+    intentSelect(draft.intent ?? item.label_intent), kbSelect(draft.kb_entry ?? item.label_kb_entry), entities,
     el("button", { type: "submit", className: "primary", textContent: "保存标注" }),
     el("button", { type: "button", className: "followup", textContent: "追问(转对话用例)" }),
     el("button", { type: "button", className: "gap", textContent: "知识缺口" }),
     el("button", { type: "button", className: "dismiss", textContent: "忽略" }),
     error,
   ]);
+  const keep = () => {
+    state.drafts[item.id] = { intent: form.intent.value, kb_entry: form.kb_entry.value, entities: entities.value };
+  };
+  form.addEventListener("change", keep);
+  form.addEventListener("input", keep);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";
     const body = { intent: form.intent.value, kb_entry: form.kb_entry.value, entities: parseEntities(entities.value) };
     try {
       await api(`/api/trainer/items/${item.id}/label`, { method: "POST", body: JSON.stringify(body) });
+      delete state.drafts[item.id];
       say(`第 ${item.id} 条已标注,点击“应用全部已标注”写入训练数据`);
       await refresh();
     } catch (e) { error.textContent = e.message; }
