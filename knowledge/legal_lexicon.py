@@ -100,11 +100,14 @@ class Lexicon:
     def without_denied(self, text: str) -> str:
         """`text` without the mentions of what it says is absent, negation included: the words
         to search the laws with."""
+        denied = self.denied_concepts(text)
+        if not denied:
+            return text
         normalized = normalize_text(text).lower()
         cut = sorted(
             span
             for name, spans in self._mentions(normalized).items()
-            if name in self.denied_concepts(text)
+            if name in denied
             for span in spans
         )
         kept, position = [], 0
