@@ -3,7 +3,8 @@
 
 // `drafts`: what a trainer chose for an item but has not saved yet, by item id, so that a list
 // refreshed meanwhile (a training ending, another action) shows the choice still made.
-const state = { status: "open", choices: null, training: false, drafts: {} };
+// `ended`: the id of the last finished training the page has shown (undefined before the first look).
+const state = { status: "open", choices: null, training: false, drafts: {}, ended: undefined };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, props = {}, children = []) {
@@ -176,8 +177,16 @@ async function rollout(path, body, waiting) {
 const fmt = (value) => (value === undefined ? "—" : Number(value).toFixed(3));
 
 // The latest training: its progress while it runs, then the served and the new model's figures.
+// While one runs the page polls; a poll that fails is tried again rather than ending the watch.
 async function loadTraining() {
-  const data = await api("/api/trainer/training");
+  let data;
+  try {
+    data = await api("/api/trainer/training");
+  } catch (e) {
+    say(e.message);
+    if (state.training) setTimeout(loadTraining, 2000);
+    return;
+  }
   const run = data.run;
   $("train").disabled = data.running;
   $("train-progress").hidden = !data.running;
@@ -198,9 +207,13 @@ async function loadTraining() {
     $("activate-new").disabled = run.model === run.active;
   }
   if (data.running) setTimeout(loadTraining, 2000);
-  // A training that just ended added a model and audit entries: show them.
-  if (state.training && !data.running) { await loadModels(); await refresh(); }
+  // A training that ended since the page last looked added a model and audit entries: show
+  // them, once per run, whether or not a poll saw it running.
+  const ended = run && run.finished_at && !data.running ? run.id : null;
+  const unseen = ended && state.ended !== undefined && state.ended !== ended;
+  state.ended = ended || state.ended || null;
   state.training = data.running;
+  if (unseen) { await loadModels(); await refresh(); }
 }
 
 function renderTabs() {
