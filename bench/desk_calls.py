@@ -1,6 +1,6 @@
 """Whole scripted 12345 calls through the hotline webhooks: is the work order right at the end?
 
-python -m bench.desk_calls [--set dev|dev2|heldout2|heldout3|heldout4] [--errors] [--rasa-port P]
+python -m bench.desk_calls [--set dev|dev2|heldout2..heldout6] [--errors] [--rasa-port P]
 
 For each call of tests/connectors/desk_calls/<set>.yml, every line is posted to the gateway's
 signed webhooks as the platform would, and the work order of the call's end is compared with
@@ -155,7 +155,9 @@ def report(outcomes: List[Outcome], errors: bool) -> None:
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--set", default="dev", choices=["dev", "dev2", "heldout2", "heldout3", "heldout4"]
+        "--set",
+        default="dev",
+        choices=["dev", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"],
     )
     parser.add_argument("--errors", action="store_true", help="list the calls it got wrong")
     parser.add_argument("--rasa-port", type=int)

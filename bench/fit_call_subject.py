@@ -2,7 +2,7 @@
 
 python -m bench.fit_call_subject [--parses FILE] [--rasa-port P] [--write]
 
-Every scripted call of tests/connectors/desk_calls (dev, dev2, heldout2, heldout3) is replayed
+Every scripted call of tests/connectors/desk_calls (dev, dev2, heldout2 … heldout5) is replayed
 through the desk's own subject and dispatch code (subject.py, dispatch.py) from NLU parses of
 its caller lines. The parses are kept in a file (`--parses`, under /tmp by default) so each line
 is parsed once; lines missing from it are parsed by a Rasa server started on `--rasa-port`
@@ -35,10 +35,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bench.desk_calls import AGENT_PREFIX, load_calls
-from connectors.hotline import subject, workorder
+from connectors.hotline import subject
 from connectors.hotline.assist import extract_entities, intent_ranking
 from connectors.hotline.dispatch import default_table
 from connectors.hotline.facts import call_facts
+from connectors.hotline.lexicon import vocabulary
 from connectors.hotline.subject_model import (
     FEATURES,
     MODEL_FILE,
@@ -50,7 +51,7 @@ from core.masking import mask_text
 from core.text import normalize_text
 from knowledge.labels import INTENT_LABELS
 
-SETS = ("dev", "dev2", "heldout2", "heldout3")
+SETS = ("dev", "dev2", "heldout2", "heldout3", "heldout4", "heldout5")
 PARSES = Path(tempfile.gettempdir()) / "desk_call_parses.json"
 # Inverse regularisation strengths tried; an n-gram must occur in this many training lines.
 C_GRID = (0.5, 2.0, 8.0)
@@ -148,8 +149,8 @@ def load_all(path: Path, rasa_port: Optional[int]) -> List[Call]:
             entities.update(extract_entities(parse))
         facts = call_facts(masked)
         entities.update(facts.entities())
-        found = workorder.jurisdiction([*facts.values("city"), facts.city])
-        call.city_found = found or entities.get("city") or None
+        city = entities.get("city", "").removesuffix("市")
+        call.city_found = city if city in vocabulary().liaoning else None
         calls.append(call)
     return calls
 

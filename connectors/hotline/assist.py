@@ -14,6 +14,7 @@ from knowledge.search import KnowledgeIndex
 from . import subject, workorder
 from .calls import CallState
 from .facts import call_facts
+from .lexicon import vocabulary
 from .models import Assist, Suggestion
 from .summary import summarize
 
@@ -131,9 +132,10 @@ class AgentAssist:
         # from all its lines again: a short form said now may name the enterprise said before.
         facts = call_facts(texts)
         entities = {**entities, **facts.entities()}
-        city = workorder.jurisdiction([*facts.values("city"), facts.city])
-        if city:
-            entities["city"] = city
+        # The order's city is where the matter is in Liaoning (CallFacts.city): a city the NLU
+        # found elsewhere has no office of this line.
+        if entities.get("city", "").removesuffix("市") not in vocabulary().liaoning:
+            entities.pop("city", None)
         summary = summarize(facts, category, " ".join(texts), state.summary_edit)
         order = workorder.draft(category, texts, entities, summary, bool(state.pinned))
         if state.department:

@@ -18,6 +18,7 @@ word lists of facts.yml.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Iterable, List, Sequence, Tuple
@@ -239,9 +240,10 @@ def _places(text: str, vocab: Vocabulary, facts: List[Fact]) -> None:
         # "郑州的郑" spells a family name.
         if text.startswith(f"的{name[0]}", end):
             continue
-        # A district said without 区 or 县 (凌河) inside other words (大凌河) is not meant.
+        # A two-character district said without 区 or 县 (凌河) inside other words (大凌河) is
+        # not meant; a longer name (兴隆台, 本溪县) is no part of an everyday word.
         before = text[start - 1 : start] if start else ""
-        bare = name != place.value and place.kind == "district"
+        bare = place.kind == "district" and len(name) == 2 and name[-1] not in "区县"
         if (
             bare
             and HAN.match(before or "x")
@@ -324,11 +326,14 @@ class CallFacts:
     """Every fact of a call's caller lines, each value once, in the order first said."""
 
     facts: List[Fact] = field(default_factory=list)
+    # How often each place was said (kind, value): the matter's city is the one talked about.
+    said: Counter[Tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, line: str) -> List[Fact]:
         """Read one more caller line; returns the facts it added."""
         new = []
         for fact in extract(line, self.values("enterprise")):
+            self.said[fact.kind, fact.value] += 1
             if fact.value not in self.values(fact.kind):
                 self.facts.append(fact)
                 new.append(fact)
@@ -355,21 +360,41 @@ class CallFacts:
         return self.first("district")
 
     @property
-    def city(self) -> str:
-        """The city said, else the one a district or the enterprise's name implies ("沈阳")."""
-        said = self.first("city")
-        if said:
-            return said
+    def cities(self) -> List[str]:
+        """The cities the call names or implies, the one talked about most first.
+
+        A city counts each time it, or a district of it, is said; the city an enterprise's
+        name implies counts once and yields to a place said as often ("沈阳市宏达机械…的,
+        这事发生在鞍山": 鞍山). Among equals the first said comes first.
+        """
         vocab = vocabulary()
-        for name in self.values("district"):
-            implied = vocab.places[name].city if name in vocab.places else ""
-            if implied:
-                return implied
-        for name in self.values("enterprise"):
-            for prefix in sorted(vocab.city_names, key=len, reverse=True):
-                if name.startswith(prefix):
-                    return prefix
-        return ""
+        longest_first = sorted(vocab.city_names, key=len, reverse=True)
+        counts: Counter[str] = Counter()
+        places: Counter[str] = Counter()
+        for fact in self.facts:
+            if fact.kind == "city":
+                city = fact.value
+            elif fact.kind == "district":
+                city = vocab.places[fact.text].city if fact.text in vocab.places else ""
+            elif fact.kind == "enterprise":
+                city = next((p for p in longest_first if fact.value.startswith(p)), "")
+            else:
+                continue
+            if city:
+                counts[city] += self.said[fact.kind, fact.value] if fact.kind != "enterprise" else 1
+                places[city] += fact.kind != "enterprise"
+        first = list(counts)
+        return sorted(first, key=lambda c: (-counts[c], -places[c], first.index(c)))
+
+    @property
+    def city(self) -> str:
+        """The city whose offices take the matter: the first Liaoning city of `cities`.
+
+        The line serves Liaoning, so a city elsewhere (a hukou in 吉林, surgery planned in 上海)
+        is never the order's city: a caller in 庄河 is served by 大连's offices, and a call that
+        places its matter in no Liaoning city leaves the city to be asked.
+        """
+        return next((c for c in self.cities if c in vocabulary().liaoning), "")
 
     def entities(self) -> Dict[str, str]:
         """The work order's entity fields under the names of docs/intents.md."""

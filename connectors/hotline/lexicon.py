@@ -49,6 +49,7 @@ class Vocabulary:
         short_ok = frozenset(_strs(words["district_short"]))
         liaoning: Dict[str, List[str]] = places["liaoning"]  # type: ignore[assignment]
         cities = list(liaoning) + _strs(places["other_cities"])
+        self.liaoning = frozenset(liaoning)
         found: Dict[str, Place] = {}
         for city in cities:
             found.setdefault(f"{city}市", Place(f"{city}市", "city", city, city))

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
-
-import yaml
-
-from knowledge.store import KNOWLEDGE_DIR
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .dispatch import dispatch
 from .models import DepartmentChoice, WorkOrder
@@ -84,20 +79,6 @@ PRESSING_WORDS = (
     "停产",
     "停业",
 )
-
-
-@lru_cache(maxsize=1)
-def liaoning_cities() -> FrozenSet[str]:
-    places = yaml.safe_load((KNOWLEDGE_DIR / "places.yml").read_text(encoding="utf-8"))
-    return frozenset(places["liaoning"])
-
-
-def jurisdiction(cities: Sequence[str]) -> str:
-    """The city whose offices take the order: the first Liaoning city the caller named (a
-    caller from 丹东 arranging treatment in 北京 is served by 丹东's offices), else the first."""
-    named = [c for c in cities if c]
-    liaoning = liaoning_cities()
-    return next((c for c in named if c in liaoning), named[0] if named else "")
 
 
 def required_fields(category: Optional[str]) -> Tuple[str, ...]:
