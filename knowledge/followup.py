@@ -137,9 +137,17 @@ _EARLIER = re.compile(
 )
 
 
+# Hurry said not to be meant ("不着急", "我不是催啊"): no push, whatever word it negates.
+_NO_HURRY = re.compile(r"(不|没|别|并不|也不)(是|用|想|在)?(着急催?|急着催|急|催)(的|啊|呀|哈)?")
+
+
+def _unhurried(text: str) -> str:
+    return _NO_HURRY.sub("", _strip(text))
+
+
 def pushes_case(text: str) -> bool:
     """Said of a case the conversation is about: still pending, hurry it, or when done."""
-    bare = _strip(text)
+    bare = _unhurried(text)
     return bool(_HURRY.search(bare) or _STILL_NOT.search(bare) or _WHEN_DONE.search(bare))
 
 
@@ -284,7 +292,7 @@ def mentions_earlier_contact(text: str) -> bool:
 
 def says_pending(text: str) -> bool:
     """The message says a matter is still not handled, overdue, or to be hurried."""
-    bare = _strip(text)
+    bare = _unhurried(text)
     return bool(_STILL_NOT.search(bare) or _OVERDUE.search(bare) or _HURRY.search(bare))
 
 
@@ -292,7 +300,7 @@ def chases_earlier_request(text: str) -> bool:
     """The message chases a request made before (催办), not the one being made: a verb of
     chasing, or an earlier contact with the matter still pending. "能不能快点移出来" alone
     hurries the request being made and chases nothing."""
-    bare = _strip(text)
+    bare = _unhurried(text)
     return bool(_CHASE.search(bare) or (_EARLIER.search(bare) and says_pending(bare)))
 
 

@@ -38,6 +38,9 @@ def test_an_earlier_contact_with_the_matter_pending_is_a_chase(text: str) -> Non
         "我想查一下我的工单到哪一步了",  # an earlier contact asking its status: not a chase
         "我前天打电话反映了个事,想问问现在转到哪个部门了",
         "我之前办过居住证,现在想续签",
+        # Hurry said not to be meant: a status question after all.
+        "上周反映的那个单子不着急催,就想知道到哪了",
+        "我不是催啊,上回报的事儿想看看进度",
     ],
 )
 def test_a_new_request_or_a_status_question_is_no_chase(text: str) -> None:

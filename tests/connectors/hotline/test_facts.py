@@ -30,6 +30,26 @@ def test_a_district_or_the_enterprise_name_implies_the_city() -> None:
     assert call_facts(["我们是沈阳市宏达机械有限公司的", "这事发生在鞍山"]).city == "鞍山"
 
 
+def test_the_city_is_the_liaoning_one_the_call_talks_about() -> None:
+    # A city of another province is never the order's city, even said first.
+    assert call_facts(["我在庄河一个厂上班", "下个月要去上海做手术"]).city == "大连"
+    assert call_facts(["老家吉林的", "在这边干了十年"]).city == ""
+    # The city said most wins over the first said.
+    lines = ["公司注册在沈阳", "想在锦州设个分公司", "库房在锦州租好了", "在锦州办还是回沈阳办"]
+    assert call_facts(lines).cities == ["锦州", "沈阳"]
+    assert call_facts(lines).city == "锦州"
+
+
+def test_county_level_places_said_bare_imply_their_city() -> None:
+    assert call_facts(["我要反映一下本溪县一个部门"]).city == "本溪"
+    assert call_facts(["上个月反映兴隆台那个事"]).city == "盘锦"
+    assert call_facts(["是关于康平那边一个合作社的"]).city == "沈阳"
+    assert call_facts(["之前反映过旅顺一个园区停电"]).city == "大连"
+    assert call_facts(["我是灯塔的"]).city == "辽阳"
+    # A two-character name inside another word is still not meant.
+    assert call_facts(["大凌河边上有个厂"]).city == ""
+
+
 def test_a_district_several_cities_have_implies_none() -> None:
     facts = call_facts(["我们在铁西区"])
     assert facts.district == "铁西区"
