@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import FrozenSet, Iterable, Sequence
+from typing import FrozenSet, Iterable, Optional, Sequence
 
 from core.text import normalize_text
 from knowledge.analysis import GENERIC_CONCEPTS, Analysis
@@ -86,7 +86,9 @@ def answers(
     if not follow_up and not about(entry, analysis, subject):
         return False
     value = analysis.value_asked
-    return value is None or states(value, statement(entry), analysis.unit)
+    return value is None or states_point(
+        value, statement(entry), analysis.unit, analysis.key_concepts
+    )
 
 
 def about(entry: Entry, analysis: Analysis, subject: FrozenSet[str] = frozenset()) -> bool:
@@ -122,10 +124,27 @@ def without_verdict(text: str) -> str:
     return text[match.end() :] if match else text
 
 
+def states_point(aspect: Aspect, text: str, unit: Optional[str], key: FrozenSet[str]) -> bool:
+    """`text` states `aspect` of what the question is about: a sentence that gives the value
+    (a time for 多久) names one of the question's key concepts. "工资最晚几号发" is not answered
+    by an article whose only time is the probation period's. Without key concepts, any
+    sentence stating the value will do."""
+    if not key:
+        return states(aspect, text, unit)
+    lexicon = default_lexicon()
+    sentences = [s for s in re.split(r"[。;\n]", normalize_text(text)) if s.strip()]
+    return any(
+        states(aspect, s, unit) and len(lexicon.missing(key, s)) < len(key) for s in sentences
+    )
+
+
 def articles_state(hits: Sequence[ArticleHit], analysis: Analysis) -> bool:
     """Some of the articles state the value the question asks for, if it asks one."""
     value = analysis.value_asked
-    return value is None or any(states(value, hit.article.text, analysis.unit) for hit in hits)
+    key = analysis.key_concepts
+    return value is None or any(
+        states_point(value, hit.article.text, analysis.unit, key) for hit in hits
+    )
 
 
 def stated_first(text: str, aspect: Aspect, question: str) -> str:

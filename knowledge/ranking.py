@@ -22,8 +22,8 @@ from knowledge.answerability import (
     entry_likeness,
     entry_point,
     statement,
+    states_point,
 )
-from knowledge.aspects import states
 from knowledge.candidates import (
     GUIDANCE_INTENTS,
     LEGAL_QUESTION,
@@ -228,7 +228,8 @@ class Ranker:
             concepts_covered=1 - len(missing) / len(key) if key else 0.0,
             point_named=not entry_point(entry) - analysis.concepts - subject,
             value_asked=value is not None,
-            value_stated=value is not None and states(value, statement(entry), analysis.unit),
+            value_stated=value is not None
+            and states_point(value, statement(entry), analysis.unit, key),
             length=len(analysis.text),
             follow_up=follow_up,
         )

@@ -6,7 +6,7 @@ from typing import List, Optional, Set, Tuple
 
 import pytest
 
-from knowledge.answerability import concept_first
+from knowledge.answerability import concept_first, states_point
 from knowledge.aspects import Aspect, asked_aspects, asked_unit, states
 from knowledge.followup import Topic
 from knowledge.legal_lexicon import default_lexicon
@@ -163,3 +163,18 @@ def test_the_sentence_on_the_asked_concept_comes_first_unless_a_verdict_answers(
     assert concept_first(text, frozenset({"时效中断"})).startswith("权利人提出履行请求")
     assert concept_first("可以。" + text, frozenset({"时效中断"})).startswith("可以。")
     assert concept_first(text, frozenset({"诉讼时效"})) == text
+
+
+PROBATION = (
+    "劳动合同期限3个月以上不满1年的,试用期不超过1个月。"
+    "试用期工资不得低于本单位相同岗位最低档工资或约定工资的80%。"
+)
+
+
+def test_a_value_is_stated_only_of_what_the_question_is_about() -> None:
+    # The only time here is the probation period's: a question on when wages are paid is
+    # not answered by it, one on how long probation lasts is.
+    assert not states_point(Aspect.TIME, PROBATION, None, frozenset({"工资"}))
+    assert states_point(Aspect.TIME, PROBATION, None, frozenset({"试用期"}))
+    # A question naming no key concept takes any sentence stating the value.
+    assert states_point(Aspect.TIME, PROBATION, None, frozenset())
