@@ -1,6 +1,6 @@
 """Whole scripted 12345 calls through the hotline webhooks: is the work order right at the end?
 
-python -m bench.desk_calls [--set dev|dev2|heldout2..heldout6] [--errors] [--rasa-port P]
+python -m bench.desk_calls [--set NAME] [--errors] [--rasa-port P]
 
 For each call of tests/connectors/desk_calls/<set>.yml, every line is posted to the gateway's
 signed webhooks as the platform would, and the work order of the call's end is compared with
@@ -11,10 +11,9 @@ the call's expectation. Prints:
 - the share of the expected category's required fields filled from the call's words alone;
 - agent-assist latency per caller line, through the gateway (Rasa parse included).
 
-Without --rasa-port it starts its own Rasa server on the trained model. Measure the held-out
-set (heldout4) once; build on the development sets: dev, dev2, and heldout2 and heldout3, each
-measured once before a version of the desk and then built on (--errors lists what they got
-wrong).
+Without --rasa-port it starts its own Rasa server on the trained model. A held-out set
+(heldoutN) is measured once, before anything is built on it; the sets measured before, and the
+train* sets written for fitting, are development sets (--errors lists what they got wrong).
 """
 
 from __future__ import annotations
@@ -157,7 +156,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument(
         "--set",
         default="dev",
-        choices=["dev", "dev2", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"],
+        choices=sorted(path.stem for path in CALLS_DIR.glob("*.yml")),
     )
     parser.add_argument("--errors", action="store_true", help="list the calls it got wrong")
     parser.add_argument("--rasa-port", type=int)
