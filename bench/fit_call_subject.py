@@ -2,7 +2,7 @@
 
 python -m bench.fit_call_subject [--parses FILE] [--rasa-port P] [--write]
 
-Every scripted call of tests/connectors/desk_calls (dev, dev2, heldout2 … heldout5) is replayed
+Every scripted call of tests/connectors/desk_calls (dev, dev2, heldout2 … heldout6, train7a, train7b) is replayed
 through the desk's own subject and dispatch code (subject.py, dispatch.py) from NLU parses of
 its caller lines. The parses are kept in a file (`--parses`, under /tmp by default) so each line
 is parsed once; lines missing from it are parsed by a Rasa server started on `--rasa-port`
@@ -51,7 +51,17 @@ from core.masking import mask_text
 from core.text import normalize_text
 from knowledge.labels import INTENT_LABELS
 
-SETS = ("dev", "dev2", "heldout2", "heldout3", "heldout4", "heldout5")
+SETS = (
+    "dev",
+    "dev2",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "train7a",
+    "train7b",
+)
 PARSES = Path(tempfile.gettempdir()) / "desk_call_parses.json"
 # Inverse regularisation strengths tried; an n-gram must occur in this many training lines.
 C_GRID = (0.5, 2.0, 8.0)
@@ -59,7 +69,7 @@ MIN_DF = 2
 # Shares of the fitted probabilities in a line's evidence tried (the hand-set has the rest).
 SHARES = (0.5, 0.75, 1.0)
 # Weights of a part's opening line tried with the model (the hand-set weight is 2).
-OPENINGS = (1.25, 1.5, 2.0)
+OPENINGS = (1.0, 1.25, 1.5, 2.0)
 FOLDS = 5
 SEED = 7
 
