@@ -93,9 +93,10 @@ def test_a_legal_reading_of_a_line_naming_a_service_goes_to_the_service() -> Non
 
 
 def test_a_legal_question_naming_no_service_stays_legal() -> None:
-    # 欠款 and 注销 are words of registration too, but the line names no service.
+    # 欠 and 合同 are words of other matters too, but the line names no service. (A company
+    # that wants to deregister with debts unsettled is a deregistration matter: 清算 first.)
     reading = read_line(
-        "我们公司要注销,但是账上还有欠款没结清",
+        "客户欠我们货款一直不还,合同里也没写违约金",
         [("legal_question", 0.77), ("business_registration", 0.09)],
     )
     assert not reading.names_service
