@@ -126,9 +126,9 @@ def without_verdict(text: str) -> str:
 
 def states_point(aspect: Aspect, text: str, unit: Optional[str], key: FrozenSet[str]) -> bool:
     """`text` states `aspect` of what the question is about: a sentence that gives the value
-    (a time for 多久) names one of the question's key concepts. "工资最晚几号发" is not answered
-    by an article whose only time is the probation period's. Without key concepts, any
-    sentence stating the value will do."""
+    (a time for 多久) names one of the question's key concepts. A question on the day wages
+    are paid is not answered by an article whose only time is the probation period's. Without
+    key concepts, any sentence stating the value will do."""
     if not key:
         return states(aspect, text, unit)
     lexicon = default_lexicon()
