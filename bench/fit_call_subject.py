@@ -2,11 +2,11 @@
 
 python -m bench.fit_call_subject [--parses FILE] [--rasa-port P] [--write]
 
-Every scripted call of tests/connectors/desk_calls (dev, dev2, heldout2 … heldout6, train7a,
-train7b; `SETS`) is replayed through the desk's own subject and dispatch code (subject.py,
-dispatch.py) from NLU parses of its caller lines. The parses are kept in a file (`--parses`,
-under /tmp by default) so each line is parsed once; lines missing from it are parsed by a Rasa
-server started on `--rasa-port` with the trained model.
+Every scripted call of tests/connectors/desk_calls (dev, dev2, heldout2 … heldout7, train7a,
+train7b, train8a, train8b; `SETS`) is replayed through the desk's own subject and dispatch
+code (subject.py, dispatch.py) from NLU parses of its caller lines. The parses are kept in a
+file (`--parses`, under /tmp by default) so each line is parsed once; lines missing from it are
+parsed by a Rasa server started on `--rasa-port` with the trained model.
 
 Training lines: every caller line the model reads (subject.read_by_model) in the last part of a
 call (after its last change of subject), labelled with the call's category; lines before a
@@ -59,8 +59,11 @@ SETS = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "heldout7",
     "train7a",
     "train7b",
+    "train8a",
+    "train8b",
 )
 PARSES = Path(tempfile.gettempdir()) / "desk_call_parses.json"
 # Inverse regularisation strengths tried; an n-gram must occur in this many training lines.
