@@ -15,7 +15,7 @@ from typing import FrozenSet, Iterable, Optional, Sequence
 
 from core.text import normalize_text
 from knowledge.analysis import GENERIC_CONCEPTS, Analysis
-from knowledge.aspects import Aspect, states, stating_sentences
+from knowledge.aspects import Aspect, sentences, states, stating_sentences
 from knowledge.law_search import ArticleHit, missing_concepts
 from knowledge.legal_lexicon import default_lexicon
 from knowledge.schema import Entry
@@ -158,11 +158,11 @@ def stated_first(text: str, aspect: Aspect, question: str) -> str:
     asked = bigrams(question)
     # The stating sentence sharing most of the question's words; the earliest among equals.
     best = max(stating, key=lambda s: (len(asked & bigrams(s)), -stating.index(s)))
-    sentences = [s + "。" for s in normalize_text(text).split("。") if s.strip()]
-    if not sentences or sentences[0] == best:
+    parts = sentences(text)
+    if not parts or parts[0] == best:
         return text
     # An opening verdict answered the entry's own question, not this one.
-    rest = [s for s in sentences if s != best and not VERDICT.fullmatch(s)]
+    rest = [s for s in parts if s != best and not VERDICT.fullmatch(s)]
     return "".join([best, *rest])
 
 
@@ -171,16 +171,16 @@ def concept_first(text: str, concepts: FrozenSet[str]) -> str:
     none of them: "我发微信催过他算不算" after the limitation period is answered by "…诉讼时效
     中断,从中断时起重新计算", not by the three-year rule again."""
     lexicon = default_lexicon()
-    sentences = [s + "。" for s in normalize_text(text).split("。") if s.strip()]
+    parts = sentences(text)
     # A verdict kept at the opening is the answer to this very question (`verdict_fits`).
-    if len(sentences) < 2 or not concepts or VERDICT.fullmatch(sentences[0]):
+    if len(parts) < 2 or not concepts or VERDICT.fullmatch(parts[0]):
         return text
-    if len(lexicon.missing(concepts, sentences[0])) < len(concepts):
+    if len(lexicon.missing(concepts, parts[0])) < len(concepts):
         return text
-    stating = next((s for s in sentences[1:] if not lexicon.missing(concepts, s)), None)
+    stating = next((s for s in parts[1:] if not lexicon.missing(concepts, s)), None)
     if stating is None:
         return text
-    rest = [s for s in sentences if s != stating and not VERDICT.fullmatch(s)]
+    rest = [s for s in parts if s != stating and not VERDICT.fullmatch(s)]
     return "".join([stating, *rest])
 
 

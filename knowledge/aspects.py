@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Dict, Optional, Pattern, Tuple
+from typing import Dict, List, Optional, Pattern, Tuple
 
 from core.text import normalize_text
 
@@ -129,5 +129,9 @@ def states(aspect: Aspect, text: str, unit: Optional[str] = None) -> bool:
 
 def stating_sentences(aspect: Aspect, text: str) -> Tuple[str, ...]:
     """The sentences of `text` that state `aspect`, in order."""
-    sentences = [s + "。" for s in normalize_text(text).split("。") if s.strip()]
-    return tuple(s for s in sentences if states(aspect, s))
+    return tuple(s for s in sentences(text) if states(aspect, s))
+
+
+def sentences(text: str) -> List[str]:
+    """The sentences of `text`, normalised, each ending with "。"."""
+    return [s + "。" for s in normalize_text(text).split("。") if s.strip()]

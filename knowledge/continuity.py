@@ -18,7 +18,6 @@ from knowledge.analysis import GENERIC_CONCEPTS
 from knowledge.candidates import HOW_WORDS, Candidates, entry_text, is_legal_question
 from knowledge.followup import SECTION_CUES, Cues, Topic, known_cities
 from knowledge.lawtext import default_corpus
-from knowledge.legal_lexicon import default_lexicon
 from knowledge.schema import Entry
 from knowledge.thresholds import OTHER_SUBJECT_SCORE
 
@@ -87,9 +86,9 @@ class Continuity:
             return None
         # A legal concept the topic's entry states is the topic's ("我发微信催过他算不算" after
         # the limitation period: a demand for payment interrupts it), whatever else is named.
-        lexicon = default_lexicon()
-        asked = lexicon.question_concepts(text)
-        if asked and not lexicon.missing(asked, entry_text(entry)):
+        if law_search.question_concepts(text) and not law_search.missing_concepts(
+            text, entry_text(entry)
+        ):
             return None
         index = self.candidates.index
         found = index.search(rest, limit=1, ordered=False).best
