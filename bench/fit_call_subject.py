@@ -39,7 +39,7 @@ from connectors.hotline import subject
 from connectors.hotline.assist import extract_entities, intent_ranking
 from connectors.hotline.dispatch import default_table
 from connectors.hotline.facts import call_facts
-from connectors.hotline.lexicon import vocabulary
+from connectors.hotline.lexicon import in_liaoning
 from connectors.hotline.subject_model import (
     FEATURES,
     MODEL_FILE,
@@ -163,7 +163,7 @@ def load_all(path: Path, rasa_port: Optional[int]) -> List[Call]:
         facts = call_facts(masked)
         entities.update(facts.entities())
         city = entities.get("city", "").removesuffix("市")
-        call.city_found = city if city in vocabulary().liaoning else None
+        call.city_found = city if in_liaoning(city) else None
         calls.append(call)
     return calls
 

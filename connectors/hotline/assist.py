@@ -14,7 +14,7 @@ from knowledge.search import KnowledgeIndex
 from . import subject, workorder
 from .calls import CallState
 from .facts import call_facts
-from .lexicon import vocabulary
+from .lexicon import in_liaoning
 from .models import Assist, Suggestion
 from .summary import summarize
 
@@ -134,7 +134,7 @@ class AgentAssist:
         entities = {**entities, **facts.entities()}
         # The order's city is where the matter is in Liaoning (CallFacts.city): a city the NLU
         # found elsewhere has no office of this line.
-        if entities.get("city", "").removesuffix("市") not in vocabulary().liaoning:
+        if not in_liaoning(entities.get("city", "")):
             entities.pop("city", None)
         summary = summarize(facts, category, " ".join(texts), state.summary_edit)
         order = workorder.draft(category, texts, entities, summary, bool(state.pinned))

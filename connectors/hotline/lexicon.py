@@ -106,3 +106,8 @@ def vocabulary() -> Vocabulary:
     words = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     places = yaml.safe_load((KNOWLEDGE_DIR / "places.yml").read_text(encoding="utf-8"))
     return Vocabulary(words, places)
+
+
+def in_liaoning(city: str) -> bool:
+    """`city` ("沈阳" or "沈阳市") is one of Liaoning's: the line has offices there."""
+    return city.removesuffix("市") in vocabulary().liaoning
