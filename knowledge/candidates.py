@@ -14,6 +14,7 @@ from knowledge import intent_groups
 from knowledge.answer import available_sections
 from knowledge.schema import Entry
 from knowledge.search import Hit, KnowledgeIndex, Result
+from knowledge.service_names import ServiceNames, service_pairs
 
 LEGAL_QUESTION = "legal_question"
 # Intents naming a service or a legal service: their guide answers unless it misses a legal point.
@@ -62,15 +63,7 @@ class Candidates:
         for entry in index.entries:
             if entry.service:
                 self.by_service.setdefault(entry.service, []).append(entry)
-        self._service_terms = sorted(
-            (
-                (normalize_text(term).lower(), service)
-                for service in self.by_service
-                for term in self.service_words(service)
-            ),
-            key=lambda pair: len(pair[0]),
-            reverse=True,
-        )
+        self.names = ServiceNames(service_pairs(index.entries))
 
     def service_words(self, service: str) -> List[str]:
         """The service's name and its aliases, read from services.yml once per resolver."""
@@ -85,9 +78,8 @@ class Candidates:
         return known
 
     def service_named(self, text: str) -> Optional[str]:
-        """The service whose name or alias the words contain (the longest name first)."""
-        bare = normalize_text(text).lower()
-        return next((service for term, service in self._service_terms if term in bare), None)
+        """The service whose name or alias the words contain (see knowledge/service_names.py)."""
+        return self.names.named(text)
 
     def names_only(self, text: str, service: str) -> bool:
         """The words name the service and ask nothing more specific ("居住证怎么办")."""

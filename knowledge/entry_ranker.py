@@ -217,19 +217,3 @@ def load_ranker(path: Path = MODEL_FILE) -> Optional[EntryRanker]:
 def default_ranker() -> Optional[EntryRanker]:
     """knowledge/entry_ranker.json, loaded once per process."""
     return load_ranker()
-
-
-def service_terms(entries: Sequence[Entry]) -> List[Tuple[str, str]]:
-    """Every service's name and aliases with the service, the longest first."""
-    from knowledge.store import load_services
-
-    known = {e.service for e in entries if e.service}
-    pairs = [
-        (normalize_text(term).lower(), s.name)
-        for s in load_services()
-        if s.name in known
-        for term in (s.name, *s.aliases)
-        if len(term) >= 2
-    ]
-    pairs += [(normalize_text(name).lower(), name) for name in known]
-    return sorted(set(pairs), key=lambda pair: len(pair[0]), reverse=True)

@@ -57,6 +57,15 @@ class Concept:
     words: FrozenSet[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Relation:
+    """A relation between parties (an employment) that some laws are written for."""
+
+    said: Pattern[str]  # words that put the relation in a question
+    concepts: FrozenSet[str]  # concepts that are the relation's alone
+    laws: FrozenSet[str]  # laws that answer only where it is said
+
+
 class Lexicon:
     """The concepts and the colloquial → legal terms of one lexicon file."""
 
@@ -68,6 +77,17 @@ class Lexicon:
         self.scoped_laws: Dict[str, str] = {
             str(k): str(v) for k, v in (data.get("scoped_laws") or {}).items()
         }
+        self.other_words: Tuple[str, ...] = tuple(
+            normalize_text(str(w)).lower() for w in data.get("other_words") or []
+        )
+        self.relations: List[Relation] = [
+            Relation(
+                _pattern([normalize_text(str(w)).lower() for w in item["said"]], _ASK_GAP),
+                frozenset(str(c) for c in item.get("concepts") or []),
+                frozenset(str(law) for law in item.get("laws") or []),
+            )
+            for item in data.get("relations") or []
+        ]
         self.concepts: List[Concept] = []
         for item in data["concepts"]:
             name = str(item["name"])
@@ -146,6 +166,11 @@ class Lexicon:
             for start, end in spans
             if normalized[start:end] in concept.words
         ]
+        elsewhere = [
+            (m.start(), m.end())
+            for word in self.other_words
+            for m in re.finditer(re.escape(word), normalized)
+        ]
         mentions: Dict[str, List[Tuple[int, int]]] = {}
         for concept, spans in found.items():
             free = [
@@ -155,10 +180,23 @@ class Lexicon:
                     other is not concept and s <= start and end <= e and e - s > end - start
                     for s, e, other in words
                 )
+                and not any(s <= start and end <= e for s, e in elsewhere)
             ]
             if free:
                 mentions[concept.name] = free
         return mentions
+
+    def unsaid_laws(self, text: str) -> FrozenSet[str]:
+        """The laws of the relations `text` does not name (short names, as the corpus keys
+        them): they answer nothing it asks."""
+        normalized = normalize_text(text).lower()
+        named = self.question_concepts(text)
+        return frozenset(
+            law
+            for relation in self.relations
+            if not relation.said.search(normalized) and not relation.concepts & named
+            for law in relation.laws
+        )
 
     def law_covers(self, text: str) -> FrozenSet[str]:
         """Concepts an official text states in its own wording (never an `outside` one)."""

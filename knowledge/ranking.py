@@ -35,6 +35,7 @@ from knowledge.candidates import (
 from knowledge.confidence import AnswerModel, Evidence, log_ratio
 from knowledge.followup import Cues
 from knowledge.kinds import AnswerKind
+from knowledge.lawtext import short_name
 from knowledge.legal_lexicon import default_lexicon
 from knowledge.schema import Entry, Kind
 from knowledge.search import Hit, KnowledgeIndex, Result
@@ -168,8 +169,10 @@ class Ranker:
         # other entry a follow-up finds must be about what the conversation names, or it
         # answers another question ("公司一直拖着不给申请呢" after the 工伤认定 time limit is
         # not about 劳动能力鉴定).
+        # Laws of a relation the conversation never names answer nothing in it (policy).
+        unsaid = default_lexicon().unsaid_laws(f"{query} {context}")
         chosen, nearest = self.covering_entry(
-            result, asked, concepts_from, shown, plain, analysis, subject, own_intent
+            result, asked, concepts_from, shown, plain, analysis, subject, own_intent, unsaid
         )
         # "从啥时候开始算" after the time-limit answer: that answer says it, if it does.
         if (
@@ -195,7 +198,9 @@ class Ranker:
                 )
             nearest = nearest or chosen
         articles = law_search.default_article_index().search(query)
-        fresh = [h for h in articles.hits if h.article.id not in quoted]
+        fresh = [
+            h for h in articles.hits if h.article.id not in quoted and h.article.law not in unsaid
+        ]
         if articles.answerable and fresh and articles_state(fresh, analysis):
             evidence = article_evidence(articles, fresh, analysis, subject, follow_up)
             if self.sure(evidence):
@@ -244,13 +249,15 @@ class Ranker:
         analysis: Analysis,
         subject: FrozenSet[str],
         follow_up: bool,
+        unsaid: FrozenSet[str] = frozenset(),
     ) -> Tuple[Optional[Entry], Optional[Entry]]:
         """The best-ranked legal entry that covers the question's concepts and answers its
         point, if any; and the best one that covers them without answering it.
 
         The question's own words rank first (`plain`), the search widened by the concepts'
         legal wording next; among entries that cover the key concepts, one that also covers
-        the generic ones ("申请仲裁要钱吗": 收费) is preferred.
+        the generic ones ("申请仲裁要钱吗": 收费) is preferred. An entry resting only on
+        `unsaid` laws (of a relation the conversation does not name) is no candidate.
         """
         hits = [*(plain.hits if plain else ()), *result.hits]
         top = max((h.score for h in result.hits), default=0.0)
@@ -261,6 +268,9 @@ class Ranker:
             entry = hit.entry
             floor = COVERING_FLOOR * (plain_top if plain and hit in plain.hits else top)
             if entry.id == shown or entry.kind != Kind.legal or entry in candidates:
+                continue
+            laws = {short_name(basis.law) for basis in entry.legal_basis}
+            if laws and laws <= unsaid:
                 continue
             if hit.score < max(self.index.min_score, floor):
                 continue

@@ -221,7 +221,11 @@ class Resolver:
         topic: Optional[Topic],
     ) -> Answer:
         """A message that opens a subject of its own."""
-        named = service if service in self.by_service else self.service_named(text)
+        named = (
+            self.candidates.names.refined(text, service)
+            if service in self.by_service
+            else self.service_named(text)
+        )
         if named and cues.section:
             answer = self._service_section(named, cues.section, text, city)
             if answer is not None:

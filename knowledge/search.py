@@ -25,9 +25,9 @@ from knowledge.entry_ranker import (
     profile,
     read_question,
     rerank,
-    service_terms,
 )
 from knowledge.schema import Entry
+from knowledge.service_names import ServiceNames, service_pairs
 from knowledge.store import KNOWLEDGE_DIR, default_entries, load_services
 from knowledge.thresholds import (
     CITY_BOOST,
@@ -190,7 +190,7 @@ class KnowledgeIndex:
         self._postings = bm25_postings(self._bm25)
         self._position = {entry.id: i for i, entry in enumerate(self.entries)}
         self._profiles = [profile(entry) for entry in self.entries]
-        self._service_terms = service_terms(self.entries)
+        self._service_names = ServiceNames(service_pairs(self.entries))
 
     @staticmethod
     def _document(entry: Entry) -> str:
@@ -263,8 +263,7 @@ class KnowledgeIndex:
 
     def read(self, query: str, intent: Optional[str]) -> Question:
         """The question as the ranker's features read it, with the service its words name."""
-        bare = normalize_text(query).lower()
-        service = next((name for term, name in self._service_terms if term in bare), None)
+        service = self._service_names.named(query)
         return read_question(query, intent, service)
 
     def _by_words(

@@ -178,3 +178,20 @@ def test_a_value_is_stated_only_of_what_the_question_is_about() -> None:
     assert states_point(Aspect.TIME, PROBATION, None, frozenset({"试用期"}))
     # A question naming no key concept takes any sentence stating the value.
     assert states_point(Aspect.TIME, PROBATION, None, frozenset())
+
+
+def test_laws_of_a_relation_the_question_never_names_answer_nothing() -> None:
+    lexicon = default_lexicon()
+    assert "劳动合同法" in lexicon.unsaid_laws("赠与房屋可以不签订书面合同吗")
+    assert "劳动合同法" not in lexicon.unsaid_laws("入职两个月了公司还不跟我签合同")
+    ((_, gift),) = play("赠与房屋可以不签订书面合同吗", intent="legal_question")
+    assert "劳动合同法" not in gift.reply.text
+    # The relation named earlier in the conversation holds for its follow-ups.
+    turns = play("老板拖了三个月工资不给", "仲裁收钱吗")
+    assert "劳动争议仲裁不收费" in turns[1][1].reply.text
+
+
+def test_no_concept_is_read_inside_a_word_that_means_something_else() -> None:
+    lexicon = default_lexicon()
+    assert "租赁" not in lexicon.question_concepts("乘出租车把行李弄丢了能要赔偿吗")
+    assert "租赁" in lexicon.question_concepts("房子出租出去了租客不交租金")
