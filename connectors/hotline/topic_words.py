@@ -55,7 +55,11 @@ class TopicWords:
                     counts[word][intent] += 1 / len(intents)
         self.distributions: Dict[str, Dict[str, float]] = {}
         for word, by_category in counts.items():
-            rates = {c: n / sizes[c] for c, n in by_category.items()}
+            # Likewise a category's one entry using a word ("拿着居住证能在本地考驾照吗" of the
+            # permit's benefits) does not make the word that category's too.
+            rates = {c: n / sizes[c] for c, n in by_category.items() if n >= MIN_ENTRIES}
+            if not rates:
+                continue
             total = sum(rates.values())
             if documents[word] < MIN_ENTRIES or max(rates.values()) < DOMINANT * total:
                 continue
