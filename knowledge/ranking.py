@@ -117,6 +117,22 @@ class Ranker:
         close = close and not (topic_service and best.entry.service == topic_service)
         if not result.confident and close and not named:
             return Choice(AnswerKind.MENU, hits=result.hits)
+        if cues.section and intent in GUIDANCE_INTENTS and intent not in best.entry.intents:
+            # NLU placing the message under a service names that service's subject: "官司想找人
+            # 帮着打 上哪整去" under 法律援助 asks where legal aid is, not where a suit's evidence
+            # rule is, however many words it shares with the latter.
+            own = next(
+                (
+                    h
+                    for h in rest
+                    if intent in h.entry.intents
+                    and cues.section in available_sections(h.entry)
+                    and h.score >= self.index.min_score
+                ),
+                None,
+            )
+            if own is not None:
+                return Choice(AnswerKind.SECTION, own.entry)
         if cues.section and cues.section in available_sections(best.entry):
             return Choice(AnswerKind.SECTION, best.entry)
         analysis = analyse(text)

@@ -93,3 +93,11 @@ def test_a_legal_question_no_source_answers_is_declined_not_given_a_guide_on_oth
     # A guide about the question still answers when no law does.
     guided = resolver.respond("被骗了找谁", intent="legal_question")
     assert not guided.kind.declines
+
+
+def test_a_section_asked_under_a_service_intent_is_that_services() -> None:
+    answer = default_resolver().respond(
+        "兜里没几个子儿 官司想找人帮着打 上哪整去", intent="legal_aid"
+    )
+    assert (answer.entry or "").startswith("legal_aid.")
+    assert "法律援助" in answer.reply.text
