@@ -45,6 +45,15 @@ class Match:
         return self.start < other.end and other.start < self.end
 
 
+def valid_id_number(candidate: str) -> bool:
+    """python-stdnum's ID-number check, which raises KeyError instead of answering False for a
+    place code it lists without a county (412789…); such a number is not a valid one."""
+    try:
+        return bool(ric.is_valid(candidate))
+    except KeyError:
+        return False
+
+
 def classify_eighteen(text: str, start: int, candidate: str) -> Optional[str]:
     """Decide whether an 18-character string is an ID number or a credit code (or neither)."""
     context = text[max(0, start - 12) : start]
@@ -54,7 +63,7 @@ def classify_eighteen(text: str, start: int, candidate: str) -> Optional[str]:
     if _ID_HINT.search(context):
         return "id_number" if not has_letters else "uscc"
     if not has_letters:
-        if ric.is_valid(candidate) or not uscc.is_valid(candidate):
+        if valid_id_number(candidate) or not uscc.is_valid(candidate):
             return "id_number"
         return "uscc"
     return "uscc" if candidate[:2].isalnum() else None

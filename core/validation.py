@@ -57,7 +57,9 @@ def check_id_number(raw: str) -> Checked:
         return Checked(ric.validate(number))
     except exceptions.InvalidChecksum:
         return Checked(None, "身份证号的校验位不对，可能有一位输错了，请逐位核对后重新输入。")
-    except exceptions.InvalidComponent:
+    except (exceptions.InvalidComponent, KeyError):
+        # KeyError: python-stdnum lists some place codes (412789…) without a county and fails
+        # on them instead of calling the code invalid.
         return Checked(None, "身份证号中的出生日期或地区代码无效，请核对后重新输入。")
     except exceptions.ValidationError:
         return Checked(None, "身份证号格式不对，请核对后重新输入。")

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from core.masking import mask_id_number, mask_phone
-from core.patterns import find_patterns
+from core.patterns import find_patterns, valid_id_number
 from core.text import normalize_text
 
 from .lexicon import Vocabulary, vocabulary
@@ -112,7 +112,7 @@ def _numbers(text: str, facts: List[Fact]) -> None:
             facts.append(Fact(m.entity, text[m.start : m.end], str(m.value), m.start, m.end))
     for found in ID_SPACED.finditer(text):
         digits = found.group().replace(" ", "").upper()
-        if _free(facts, found.start(), found.end()) and ric.is_valid(digits):
+        if _free(facts, found.start(), found.end()) and valid_id_number(digits):
             masked = mask_id_number(digits)
             facts.append(Fact("id_number", masked, masked, found.start(), found.end()))
     for pattern in (MOBILE_SPACED, LANDLINE):

@@ -7,6 +7,7 @@ import pytest
 
 from bot.nlu.patterns import find_patterns
 from bot.nlu.timeparse import TZ, extract_times
+from core.patterns import valid_id_number
 
 
 def kinds(text: str) -> list:
@@ -63,3 +64,8 @@ def test_unresolved_phrases_leave_no_error_in_the_log(caplog: pytest.LogCaptureF
         extract_times("驾驶证每年一次体检吗")
         extract_times("仲裁最长需要多久")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+def test_a_place_code_the_checker_lists_without_a_county_is_no_id_number() -> None:
+    # python-stdnum raises KeyError for 412789…; a log line carrying it must still be masked.
+    assert valid_id_number("412789188511183746") is False
