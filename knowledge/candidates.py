@@ -14,7 +14,6 @@ from knowledge import intent_groups
 from knowledge.answer import available_sections
 from knowledge.schema import Entry
 from knowledge.search import Hit, KnowledgeIndex, Result
-from knowledge.service_names import ServiceNames, service_pairs
 
 LEGAL_QUESTION = "legal_question"
 # Intents naming a service or a legal service: their guide answers unless it misses a legal point.
@@ -63,7 +62,7 @@ class Candidates:
         for entry in index.entries:
             if entry.service:
                 self.by_service.setdefault(entry.service, []).append(entry)
-        self.names = ServiceNames(service_pairs(index.entries))
+        self.names = index.service_names
 
     def service_words(self, service: str) -> List[str]:
         """The service's name and its aliases, read from services.yml once per resolver."""

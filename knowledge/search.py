@@ -190,7 +190,7 @@ class KnowledgeIndex:
         self._postings = bm25_postings(self._bm25)
         self._position = {entry.id: i for i, entry in enumerate(self.entries)}
         self._profiles = [profile(entry) for entry in self.entries]
-        self._service_names = ServiceNames(service_pairs(self.entries))
+        self.service_names = ServiceNames(service_pairs(self.entries))
 
     @staticmethod
     def _document(entry: Entry) -> str:
@@ -263,7 +263,7 @@ class KnowledgeIndex:
 
     def read(self, query: str, intent: Optional[str]) -> Question:
         """The question as the ranker's features read it, with the service its words name."""
-        service = self._service_names.named(query)
+        service = self.service_names.named(query)
         return read_question(query, intent, service)
 
     def _by_words(

@@ -11,7 +11,7 @@ last wins: the end of a Chinese phrase carries its head ("申请营业执照注�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from core.text import normalize_text
 from knowledge.schema import Entry
@@ -28,8 +28,11 @@ def bare(text: str) -> str:
 class Named:
     service: str
     term: str  # the name or alias as the service list writes it
-    length: int
     end: int  # where in the message the name ends
+
+    @property
+    def length(self) -> int:
+        return len(self.term)
 
 
 class ServiceNames:
@@ -42,13 +45,12 @@ class ServiceNames:
             key=lambda pair: len(pair[0]),
             reverse=True,
         )
-        self._services: Dict[str, str] = {term: service for term, service in self.terms}
 
     def found(self, text: str) -> List[Named]:
         """Every name the message says, as written or turned round, the best first."""
         said = bare(text)
         literal = [
-            Named(service, term, len(term), said.find(term) + len(term))
+            Named(service, term, said.find(term) + len(term))
             for term, service in self.terms
             if term in said
         ]
@@ -60,7 +62,7 @@ class ServiceNames:
                 other_way = tail + head
                 if other_way in said and (head in present or tail in present):
                     end = said.find(other_way) + len(other_way)
-                    turned.append(Named(service, term, len(term), end))
+                    turned.append(Named(service, term, end))
                     break
         return sorted(literal + turned, key=lambda n: (n.length, n.end), reverse=True)
 
